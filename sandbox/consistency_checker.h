@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/trace_id.h"
+
+namespace concord::sandbox {
+
+// One sub-transaction as recorded by the sandbox: which version of which
+// service served it.
+struct Visit
+{
+    std::string service;
+    std::string version;
+};
+
+// The record of one finished distributed transaction.
+struct TransactionRecord
+{
+    core::TraceId id;
+    std::vector<Visit> visits;  // in the order the sub-transactions started
+    bool failed = false;
+};
+
+// A transaction is version-consistent iff no two of its sub-transactions ran
+// on different versions of the same service (DESIGN.md §1).
+class ConsistencyChecker final
+{
+public:
+    struct Violation
+    {
+        core::TraceId id;
+        std::string service;
+        std::vector<std::string> versions;  // the distinct versions seen, first-seen order
+    };
+
+    // Checks one transaction; returns true when it is consistent.
+    bool check(const TransactionRecord& record);
+
+    std::uint64_t checked() const { return m_checked; }
+    std::uint64_t inconsistent() const { return m_inconsistent; }
+    // The first violations found (kept up to a cap so memory stays bounded).
+    const std::vector<Violation>& violations() const { return m_violations; }
+
+    static constexpr std::size_t kMaxKeptViolations = 100;
+
+private:
+    std::uint64_t m_checked = 0;
+    std::uint64_t m_inconsistent = 0;
+    std::vector<Violation> m_violations;
+};
+
+}  // namespace concord::sandbox
