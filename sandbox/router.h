@@ -61,6 +61,9 @@ public:
 
     // Routes one request to `host`. `rng` draws the weighted destination.
     Decision route(std::string_view host, const HeaderList& headers, Rng& rng) const;
+    // route() without copying the Decision (the simulator's hot path). The
+    // reference stays valid until the next apply() or remove().
+    const Decision& routeRef(std::string_view host, const HeaderList& headers, Rng& rng) const;
 
 private:
     struct CompiledHost;
