@@ -10,11 +10,12 @@
 namespace concord::sandbox {
 
 // One sub-transaction as recorded by the sandbox: which version of which
-// service served it.
+// service served it, as indices into the checker's name tables (the sandbox
+// checks millions of transactions; comparing strings would dominate).
 struct Visit
 {
-    std::string service;
-    std::string version;
+    std::uint32_t service = 0;
+    std::uint32_t version = 0;
 };
 
 // The record of one finished distributed transaction.
@@ -30,6 +31,13 @@ struct TransactionRecord
 class ConsistencyChecker final
 {
 public:
+    // names[service][0] is the service name, names[service][1 + v] its versions;
+    // used only to report violations readably.
+    explicit ConsistencyChecker(std::vector<std::vector<std::string>> names = {})
+        : m_names(std::move(names))
+    {
+    }
+
     struct Violation
     {
         core::TraceId id;
@@ -51,6 +59,10 @@ private:
     std::uint64_t m_checked = 0;
     std::uint64_t m_inconsistent = 0;
     std::vector<Violation> m_violations;
+    std::vector<std::vector<std::string>> m_names;
+
+    std::string serviceName(std::uint32_t service) const;
+    std::string versionName(std::uint32_t service, std::uint32_t version) const;
 };
 
 }  // namespace concord::sandbox

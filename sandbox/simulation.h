@@ -1,0 +1,168 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "consistency_checker.h"
+#include "core/istio_rules.h"
+#include "core/rule_generator.h"
+#include "topology.h"
+
+namespace concord::sandbox {
+
+// How an update is carried out (DESIGN.md §2, realised on Istio as in §3).
+enum class Strategy
+{
+    Naive,               // swap at once (what rolling updates / weight shifts do)
+    Quiescence,          // Kramer & Magee: hold new root transactions that may reach the service
+    WaitForFree,         // WF: nothing blocks; swap the first moment no running transaction used the old version
+    BlockForFree,        // BF: hold unpinned requests to the service until the old version drains, then swap
+    ConcurrentVersions,  // CV: Concord's protocol — pins, default switch, block & lock, DiffSet drain
+};
+
+std::string_view toString(Strategy strategy);   // "naive", "quiescence", "wf", "bf", "cv"
+std::optional<Strategy> parseStrategy(std::string_view name);
+const std::vector<Strategy>& allStrategies();   // naive, quiescence, wf, bf, cv
+
+struct UpdateRequest
+{
+    std::string service;
+    std::string fromVersion;
+    std::string toVersion;
+    Strategy strategy = Strategy::ConcurrentVersions;
+    double at = 0;               // when the operator asks for the update
+    double deployDelay = 0;      // until the new version's instances are ready
+    double syncDelay = -1;       // shipping snapshots to the gateway; < 0: the topology's messageDelay
+    // CV: time allowed for rules to reach every sidecar before the next phase;
+    // < 0: the topology's messageDelay. 0 models a controller that does not wait.
+    double phaseGap = -1;
+    double stragglerTtl = 0;     // > 0: DiffSet ids older than this are stragglers
+    bool forceRetireStragglers = false;  // retire once only stragglers remain (possible violations)
+    double timeout = 0;          // > 0: WF/BF/quiescence give up after this long and roll back
+    // Tests: stop advancing after this phase (e.g. SwitchDefault keeps both versions serving).
+    core::UpdatePhase stopAfter = core::UpdatePhase::Retired;
+};
+
+enum class UpdateState
+{
+    Scheduled,
+    Running,
+    Completed,     // old version retired, rules in their final shape
+    ForceRetired,  // completed by force with stragglers outstanding
+    TimedOut,      // rolled back to the old version
+    Held,          // reached `stopAfter` and stays there
+};
+
+std::string_view toString(UpdateState state);
+
+struct DiffSample
+{
+    double time = 0;
+    std::size_t size = 0;
+};
+
+// What one update cost (DESIGN.md §5).
+struct UpdateMetrics
+{
+    UpdateRequest request;
+    UpdateState state = UpdateState::Scheduled;
+    core::UpdatePhase phase = core::UpdatePhase::Initial;
+    double removableAt = -1;  // old version removable (DiffSet empty / quiescent / swapped)
+    double timeliness = -1;   // removableAt - request.at; -1 until known
+    double disruption = 0;    // blocked time + retry delay summed over transactions
+    std::uint64_t heldRequests = 0;  // requests or roots held by BF / quiescence
+    std::uint64_t rejected503 = 0;   // requests the old instances answered 503
+    std::size_t stragglers = 0;
+    std::size_t possibleViolations = 0;  // transactions still in the DiffSet at a forced retire
+    std::vector<DiffSample> diffSet;     // size over time, from sync to empty
+    double diffSetEmptyAt = -1;
+    double lastOldTransactionCompletedAt = -1;  // ground truth, for the tests
+    std::vector<std::pair<core::UpdatePhase, double>> phaseTimes;
+};
+
+struct RunMetrics
+{
+    std::uint64_t transactionsStarted = 0;
+    std::uint64_t transactionsCompleted = 0;
+    std::uint64_t failedTransactions = 0;
+    std::uint64_t mixedVersionFailures = 0;  // failures caused by version mixing (e.g. Auth token)
+    std::uint64_t inconsistentTransactions = 0;
+    std::uint64_t subTransactions = 0;
+    std::uint64_t retriedRequests = 0;
+    std::uint64_t failedRequests = 0;  // sub-requests that failed after their retries
+    double disruption = 0;
+    int peakInstances = 0;
+    std::vector<UpdateMetrics> updates;
+};
+
+struct SimConfig
+{
+    std::uint64_t seed = 1;
+    double meanArrivalInterval = 0;  // > 0 overrides the topology's
+    // Dependency tracking set up on demand (at the update request) rather than
+    // always on: transactions already running then are conservatively assumed
+    // to have used the old version if their entry can reach the service.
+    bool onDemandTracking = false;
+    core::IstioApiVersion apiVersion = core::IstioApiVersion::V1;
+    bool keepRecords = false;   // keep every TransactionRecord (tests)
+    double stopArrivalsAt = -1; // >= 0: no new root requests after this time
+};
+
+// A phase change or operator-visible event, for observers (the daemon streams them).
+struct SimEvent
+{
+    double time = 0;
+    std::size_t update = 0;  // index into RunMetrics::updates
+    core::UpdatePhase phase = core::UpdatePhase::Initial;
+    UpdateState state = UpdateState::Scheduled;
+    std::string message;
+};
+
+// The simulated mesh: instances with per-instance tracemgr state, an
+// Envoy-like router fed with the generated Istio YAML, a gateway with its
+// completed set and DiffSet, a Poisson traffic generator, the update
+// strategies and the consistency checker — all on one deterministic
+// discrete-event engine. Single-threaded.
+class Simulation final
+{
+public:
+    Simulation(Topology topology, SimConfig config);
+    ~Simulation();
+    Simulation(const Simulation&) = delete;
+    Simulation& operator=(const Simulation&) = delete;
+
+    // Rejects an unknown service/version, an update of a service that already
+    // has one, from == to, or a target version without instances.
+    core::Result<std::size_t> scheduleUpdate(UpdateRequest request);
+
+    void runUntil(double time);
+    // Runs until every update has finished (or `maxTime`), then lets running
+    // transactions finish without new arrivals for at most `drain` more time.
+    void runUpdates(double maxTime, double drain);
+
+    double now() const;
+    const RunMetrics& metrics() const;
+    const ConsistencyChecker& checker() const;
+    const std::vector<TransactionRecord>& records() const;  // with SimConfig::keepRecords
+    const Topology& topology() const;
+
+    // The Istio YAML currently applied for a service (what the router interprets).
+    std::string rulesYaml(std::string_view service) const;
+    std::size_t liveInstances(std::string_view service, std::string_view version) const;
+    // Trace ids recorded by the instances of a version; and the ids rejected with 503.
+    std::vector<core::TraceId> recordedIds(std::string_view service, std::string_view version) const;
+    const std::vector<core::TraceId>& rejectedIds() const;
+
+    void setObserver(std::function<void(const SimEvent&)> observer);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace concord::sandbox
