@@ -1,0 +1,50 @@
+#pragma once
+
+#include <yaml-cpp/mark.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "result.h"
+
+namespace concord::core {
+
+// One node of a YAML document, with where it starts.
+struct YamlNode
+{
+    enum class Kind
+    {
+        Null,
+        Scalar,
+        Sequence,
+        Map,
+    };
+
+    Kind kind = Kind::Null;
+    YAML::Mark mark;  // 0-based line and column, as yaml-cpp reports them
+    std::string scalar;
+    // Sequence: the items. Map: key, value, key, value... An alias is the
+    // anchored node itself, so nodes may be shared, and even form cycles.
+    std::vector<const YamlNode*> children;
+
+    bool isNull() const { return kind == Kind::Null; }
+    bool isScalar() const { return kind == Kind::Scalar; }
+    bool isSequence() const { return kind == Kind::Sequence; }
+    bool isMap() const { return kind == Kind::Map; }
+};
+
+// Every document of a YAML stream; the stream owns all the nodes.
+struct YamlStream
+{
+    std::vector<std::unique_ptr<YamlNode>> nodes;
+    std::vector<const YamlNode*> documents;  // one root per document, in order
+};
+
+// Reads a multi-document stream with yaml-cpp's parser. Unlike YAML::LoadAll
+// (which in yaml-cpp 0.7 loops forever, allocating, on a stray ',' at block
+// level) it always ends: malformed YAML is an Error with a 1-based position.
+Result<YamlStream> loadYamlStream(std::string_view text, std::string_view sourceName);
+
+}  // namespace concord::core
