@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 
+#include "core/rule_generator.h"
 #include "sandbox/router.h"
 
 namespace concord::sandbox {
@@ -372,6 +373,71 @@ TEST_F(RouterTest, CacheStaysCorrectBeyondItsBound)
         ASSERT_EQ(subsetFor({{"x-version", other + ",auth-service-v1"}}), "v1");
         ASSERT_EQ(subsetFor({{"x-version", other}}), "v2");
     }
+}
+
+// The rules Concord really generates, applied phase after phase to one router
+// as the update runner does (so a stale cache across phases would show).
+class GeneratedRulesTest : public RouterTest
+{
+protected:
+    void applyPhase(core::UpdatePhase phase)
+    {
+        core::RuleParams params;
+        params.service = "auth-service";
+        applyOk(core::generateRules(params, phase, "v1", "v2"));
+    }
+    // Subset and the response pin the caller gets back.
+    std::pair<std::string, std::string> routeWithPin(const std::string& pin)
+    {
+        HeaderList headers{{"x-b3-traceid", "463ac35c9f6413ad"}};
+        if (!pin.empty()) {
+            headers.emplace_back("x-version", pin);
+        }
+        auto d = routeTo(headers);
+        EXPECT_EQ(d.outcome, Outcome::Routed) << pin;
+        EXPECT_EQ(d.labels, (std::map<std::string, std::string>{{"version", d.subset}})) << pin;
+        EXPECT_TRUE(d.responseSet.empty());
+        std::string added;
+        for (const auto& [name, value] : d.responseAdd) {
+            EXPECT_EQ(name, "x-version");
+            added = value;
+        }
+        return {d.subset, added};
+    }
+};
+
+using SubsetAndPin = std::pair<std::string, std::string>;
+const std::string kV1Pin = "auth-service-v1";
+const std::string kV2Pin = "auth-service-v2";
+const std::string kPortalAndV1 = "portal-service-v1, auth-service-v1";
+
+TEST_F(GeneratedRulesTest, EveryPhaseOfTheAuthServiceUpdate)
+{
+    applyPhase(core::UpdatePhase::Initial);
+    EXPECT_EQ(routeWithPin(""), (SubsetAndPin{"v1", kV1Pin}));
+    EXPECT_EQ(routeWithPin(kV1Pin), (SubsetAndPin{"v1", kV1Pin}));
+    EXPECT_EQ(routeWithPin(kV2Pin), (SubsetAndPin{"v1", kV1Pin}));
+
+    applyPhase(core::UpdatePhase::NewVersionOnline);
+    EXPECT_EQ(routeWithPin(kV1Pin), (SubsetAndPin{"v1", ""}));
+    EXPECT_EQ(routeWithPin(kV2Pin), (SubsetAndPin{"v2", ""}));
+    EXPECT_EQ(routeWithPin(""), (SubsetAndPin{"v1", kV1Pin}));
+    EXPECT_EQ(routeWithPin("portal-service-v1"), (SubsetAndPin{"v1", kV1Pin}));
+
+    for (auto phase : {core::UpdatePhase::SwitchDefault, core::UpdatePhase::BlockAndLock,
+                       core::UpdatePhase::SyncAndDiff}) {
+        applyPhase(phase);
+        EXPECT_EQ(routeWithPin(""), (SubsetAndPin{"v2", kV2Pin}));
+        EXPECT_EQ(routeWithPin("portal-service-v1"), (SubsetAndPin{"v2", kV2Pin}));
+        EXPECT_EQ(routeWithPin(kPortalAndV1), (SubsetAndPin{"v1", ""}));
+        EXPECT_EQ(routeWithPin("auth-service-v10"), (SubsetAndPin{"v2", kV2Pin}));
+        EXPECT_EQ(routeWithPin(kV2Pin), (SubsetAndPin{"v2", ""}));
+    }
+
+    applyPhase(core::UpdatePhase::Retired);
+    EXPECT_EQ(routeWithPin(""), (SubsetAndPin{"v2", kV2Pin}));
+    EXPECT_EQ(routeWithPin(kPortalAndV1), (SubsetAndPin{"v2", kV2Pin}));
+    EXPECT_EQ(routeWithPin(kV2Pin), (SubsetAndPin{"v2", kV2Pin}));
 }
 
 }  // namespace
