@@ -371,6 +371,7 @@ void Simulation::Impl::sendRequest(std::uint32_t f)
         service.held.push_back(f);
         if (service.update != kNone)
             ++updates[service.update].metrics.heldRequests;
+        provedUnpinned(frame.service, txn);  // may drain the DiffSet and release us
         return;
     }
     const Router::Decision& decision = router.routeRef(service.name, txn.headers, rng);
@@ -419,6 +420,7 @@ void Simulation::Impl::onArrive(std::uint32_t f)
         // the caller's retry (new default route) leaves no trace here.
         if (rejected.size() < kMaxRejectedKept)
             rejected.push_back(txn.id);
+        provedUnpinned(frame.service, txn);
         if (services[instance.service].update != kNone)
             ++updates[services[instance.service].update].metrics.rejected503;
         reject();
@@ -426,6 +428,9 @@ void Simulation::Impl::onArrive(std::uint32_t f)
     }
     if (instance.recording && instance.traceIds.insert(txn.id))
         onRecorded(frame.instance, txn);
+    const std::uint32_t update = services[instance.service].update;
+    if (update != kNone && instance.version != updates[update].from)
+        provedUnpinned(frame.service, txn);  // served by the new version: never used the old
 
     frame.version = instance.version;
     frame.script = services[frame.service].scripts[frame.version];

@@ -4,6 +4,7 @@
 // simulation.cpp (mesh mechanics) and update_strategies.cpp (the strategies).
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include <deque>
 #include <string>
@@ -136,7 +137,10 @@ struct UpdateRt
     std::uint64_t runningReaching = 0;
     bool holdingRoots = false;
     double lastSampleAt = -1;
-    std::vector<core::TraceId> inFlightAtSetup;  // on-demand tracking: conservative ids
+    // On-demand tracking: transactions running at set-up, counted as old-version
+    // users until they show otherwise (a request to the service without the
+    // old version's pin proves the transaction never used it).
+    absl::flat_hash_set<core::TraceId> conservative;
 };
 
 struct Simulation::Impl
@@ -186,6 +190,7 @@ struct Simulation::Impl
     void releaseRoots(UpdateRt& u);
     void sampleDiff(UpdateRt& u, bool force);
     void onRecorded(std::uint32_t instance, const Txn& txn);
+    void provedUnpinned(std::uint32_t service, const Txn& txn);
     void enterPhase(UpdateRt& u, std::uint32_t index, core::UpdatePhase phase);
     void finish(UpdateRt& u, std::uint32_t index, UpdateState state, std::string message);
     void emit(std::uint32_t index, std::string message);

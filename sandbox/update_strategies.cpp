@@ -113,7 +113,7 @@ void Simulation::Impl::requestUpdate(UpdateRt& u, std::uint32_t index)
     if (config.onDemandTracking) {
         for (const auto& [id, t] : running) {
             if (entryReaches(txns[t].entry, u.service))
-                u.inFlightAtSetup.push_back(id);
+                u.conservative.insert(id);
         }
     }
     if (u.metrics.request.strategy == Strategy::Quiescence) {
@@ -200,11 +200,10 @@ void Simulation::Impl::syncDiff(UpdateRt& u, std::uint32_t index)
             sets.push_back(&instances[i].traceIds);
     }
     u.diff = core::DiffSet::compute(sets, completed);
-    for (const core::TraceId& id : u.inFlightAtSetup) {
+    for (const core::TraceId& id : u.conservative) {
         if (!completed.contains(id))
             u.diff.add(id);
     }
-    u.inFlightAtSetup.clear();
     u.diffStart.clear();
     for (const core::TraceId& id : u.diff) {
         const auto it = running.find(id);
@@ -236,6 +235,21 @@ void Simulation::Impl::onRecorded(std::uint32_t instance, const Txn& txn)
     }
 }
 
+void Simulation::Impl::provedUnpinned(std::uint32_t service, const Txn& txn)
+{
+    const std::uint32_t index = services[service].update;
+    if (index == kNone)
+        return;
+    UpdateRt& u = updates[index];
+    if (u.conservative.empty() || hasPin(txn, service, u.from) || !u.conservative.erase(txn.id))
+        return;
+    if (u.diffActive && u.diff.complete(txn.id)) {
+        u.diffStart.erase(txn.id);
+        sampleDiff(u, false);
+        checkDrained(u, index);
+    }
+}
+
 void Simulation::Impl::afterCompletion(const Txn& txn)
 {
     for (std::uint32_t index = 0; index < updates.size(); ++index) {
@@ -247,6 +261,7 @@ void Simulation::Impl::afterCompletion(const Txn& txn)
             u.metrics.lastOldTransactionCompletedAt = engine.now();
         if (u.done)
             continue;
+        u.conservative.erase(txn.id);
         if (u.diffActive && u.diff.complete(txn.id)) {
             u.diffStart.erase(txn.id);
             sampleDiff(u, false);
