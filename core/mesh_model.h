@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,6 +93,10 @@ public:
 private:
     std::vector<Service> m_services;
     std::vector<std::pair<std::string, std::string>> m_edges;
+    // name -> index into m_services, so lookups stay cheap for generated meshes of
+    // thousands of services (a service must not be renamed through findService()).
+    std::map<std::string, std::size_t, std::less<>> m_index;
+    std::set<std::pair<std::size_t, std::size_t>> m_edgeSet;  // m_edges by index, for dedup
 };
 
 }  // namespace concord::core
