@@ -32,6 +32,17 @@ struct Distribution
 
     double sample(Rng& rng) const;
     static Distribution constant(double value) { return {Kind::Constant, value, 0, value, value}; }
+    static Distribution exponential(double mean) { return {Kind::Exponential, mean, 0, 0, 0}; }
+    static Distribution logNormal(double mean, double sigma)
+    {
+        return {Kind::LogNormal, mean, sigma, 0, 0};
+    }
+    // `mean` is set to the midpoint so every kind reports its expected value there.
+    static Distribution uniform(double min, double max)
+    {
+        return {Kind::Uniform, (min + max) / 2, 0, min, max};
+    }
+    bool operator==(const Distribution&) const = default;
 };
 
 // One step of the script a version runs for each request it serves.
