@@ -241,62 +241,6 @@ std::size_t emittedSize(const std::string& text)
     return size;
 }
 
-// Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
-// Kubernetes objects are UTF-8, and yaml-cpp's emitter would silently replace
-// anything else with U+FFFD, so the rules would not read back as they were.
-bool isValidUtf8(std::string_view text)
-{
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        std::size_t length = 0;
-        char32_t code = 0;
-        if (lead < 0x80) {
-            length = 1;
-            code = lead;
-        } else if (lead >= 0xc2 && lead <= 0xdf) {
-            length = 2;
-            code = lead & 0x1fu;
-        } else if (lead >= 0xe0 && lead <= 0xef) {
-            length = 3;
-            code = lead & 0x0fu;
-        } else if (lead >= 0xf0 && lead <= 0xf4) {
-            length = 4;
-            code = lead & 0x07u;
-        } else {
-            return false;
-        }
-        if (i + length > text.size())
-            return false;
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xc0u) != 0x80u)
-                return false;
-            code = (code << 6) | (next & 0x3fu);
-        }
-        const char32_t minimum = length == 1   ? 0
-                                 : length == 2 ? 0x80
-                                 : length == 3 ? 0x800
-                                               : 0x10000;
-        if (code < minimum || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
-            return false;
-        i += length;
-    }
-    return true;
-}
-
-Error makeError(std::string_view source, const YAML::Mark& mark, std::string message)
-{
-    Error error;
-    error.source = std::string(source);
-    if (!mark.is_null() && mark.line >= 0) {
-        error.line = mark.line + 1;
-        error.column = mark.column + 1;
-    }
-    error.message = std::move(message);
-    return error;
-}
-
 struct DocumentInfo
 {
     std::string kind;
@@ -311,7 +255,7 @@ public:
     [[noreturn]] void fail(const YAML::Mark& mark, const std::string& path,
                            const std::string& message) const
     {
-        throw Failure{makeError(m_source, mark, path.empty() ? message : path + ": " + message)};
+        throw Failure{yamlError(m_source, mark, path.empty() ? message : path + ": " + message)};
     }
     [[noreturn]] void fail(const YamlNode& at, const std::string& path,
                            const std::string& message) const
@@ -725,7 +669,7 @@ Result<RuleDocuments> parseDocuments(std::string_view yaml, std::string_view sou
                                      std::vector<DocumentInfo>& info)
 {
     if (yaml.size() > kMaxInputBytes)
-        return makeError(
+        return yamlError(
             sourceName, YAML::Mark::null_mark(),
             "input too large: " + std::to_string(yaml.size()) + " bytes (the limit is 4 MiB)");
     try {
@@ -737,14 +681,14 @@ Result<RuleDocuments> parseDocuments(std::string_view yaml, std::string_view sou
         for (const YamlNode* doc : stream->documents)
             reader.readDocument(*doc, out, info);
         if (reader.expandedEstimate() > kMaxInputBytes && writesMoreThan(out, kMaxInputBytes))
-            return makeError(sourceName, YAML::Mark::null_mark(),
+            return yamlError(sourceName, YAML::Mark::null_mark(),
                              "rules too large: written out they would exceed 4 MiB (aliases "
                              "expanded)");
         return out;
     } catch (const Failure& failure) {
         return failure.error;
     } catch (const std::exception& e) {
-        return makeError(sourceName, YAML::Mark::null_mark(), e.what());
+        return yamlError(sourceName, YAML::Mark::null_mark(), e.what());
     }
 }
 
@@ -763,7 +707,7 @@ Result<std::vector<RuleSet>> pairRuleSets(RuleDocuments docs,
     for (std::size_t i = 0; i < docs.destinationRules.size(); ++i) {
         const DestinationRule& dr = docs.destinationRules[i];
         if (!ruleIndex.emplace(Key{dr.ns, dr.name}, i).second)
-            return makeError(
+            return yamlError(
                 source, drMarks[i],
                 "DestinationRule \"" + displayName(dr.ns, dr.name) + "\" is defined twice");
     }
@@ -774,18 +718,18 @@ Result<std::vector<RuleSet>> pairRuleSets(RuleDocuments docs,
         const Key key{vs.ns, vs.name};
         const std::string display = displayName(vs.ns, vs.name);
         if (!seen.insert(key).second)
-            return makeError(source, vsMarks[i],
+            return yamlError(source, vsMarks[i],
                              "VirtualService \"" + display + "\" is defined twice");
         const auto it = ruleIndex.find(key);
         if (it == ruleIndex.end())
-            return makeError(
+            return yamlError(
                 source, vsMarks[i],
                 "VirtualService \"" + display + "\" has no DestinationRule of that name");
         sets.push_back(RuleSet{std::move(vs), std::move(docs.destinationRules[it->second])});
     }
     for (const auto& [key, index] : ruleIndex) {
         if (!seen.contains(key))
-            return makeError(source, drMarks[index],
+            return yamlError(source, drMarks[index],
                              "DestinationRule \"" + displayName(key.first, key.second) +
                                  "\" has no VirtualService of that name");
     }

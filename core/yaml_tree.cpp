@@ -100,18 +100,6 @@ private:
     const YamlNode* m_root = nullptr;
 };
 
-Error yamlError(std::string_view source, const YAML::Mark& mark, std::string message)
-{
-    Error error;
-    error.source = std::string(source);
-    if (!mark.is_null() && mark.line >= 0) {
-        error.line = mark.line + 1;
-        error.column = mark.column + 1;
-    }
-    error.message = std::move(message);
-    return error;
-}
-
 }  // namespace
 
 Result<YamlStream> loadYamlStream(std::string_view text, std::string_view sourceName)
@@ -134,6 +122,60 @@ Result<YamlStream> loadYamlStream(std::string_view text, std::string_view source
     } catch (const YAML::Exception& e) {
         return yamlError(sourceName, e.mark, "invalid YAML: " + e.msg);
     }
+}
+
+
+Error yamlError(std::string_view source, const YAML::Mark& mark, std::string message)
+{
+    Error error;
+    error.source = std::string(source);
+    if (!mark.is_null() && mark.line >= 0) {
+        error.line = mark.line + 1;
+        error.column = mark.column + 1;
+    }
+    error.message = std::move(message);
+    return error;
+}
+
+bool isValidUtf8(std::string_view text)
+{
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        std::size_t length = 0;
+        char32_t code = 0;
+        if (lead < 0x80) {
+            length = 1;
+            code = lead;
+        } else if (lead >= 0xc2 && lead <= 0xdf) {
+            length = 2;
+            code = lead & 0x1fu;
+        } else if (lead >= 0xe0 && lead <= 0xef) {
+            length = 3;
+            code = lead & 0x0fu;
+        } else if (lead >= 0xf0 && lead <= 0xf4) {
+            length = 4;
+            code = lead & 0x07u;
+        } else {
+            return false;
+        }
+        if (i + length > text.size())
+            return false;
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xc0u) != 0x80u)
+                return false;
+            code = (code << 6) | (next & 0x3fu);
+        }
+        const char32_t minimum = length == 1   ? 0
+                                 : length == 2 ? 0x80
+                                 : length == 3 ? 0x800
+                                               : 0x10000;
+        if (code < minimum || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+            return false;
+        i += length;
+    }
+    return true;
 }
 
 }  // namespace concord::core

@@ -47,4 +47,13 @@ struct YamlStream
 // level) it always ends: malformed YAML is an Error with a 1-based position.
 Result<YamlStream> loadYamlStream(std::string_view text, std::string_view sourceName);
 
+// An Error at yaml-cpp's (0-based) mark, reported 1-based; a null mark gives
+// an error about the document as a whole.
+Error yamlError(std::string_view source, const YAML::Mark& mark, std::string message);
+
+// Strict UTF-8: no overlong forms, surrogates or code points past U+10FFFF.
+// Kubernetes objects are UTF-8, and yaml-cpp's emitter silently replaces
+// anything else with U+FFFD, so a reader must reject it to round-trip.
+bool isValidUtf8(std::string_view text);
+
 }  // namespace concord::core

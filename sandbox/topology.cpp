@@ -15,6 +15,8 @@
 #include <sstream>
 #include <utility>
 
+#include "core/yaml_tree.h"
+
 namespace concord::sandbox {
 
 namespace {
@@ -439,39 +441,12 @@ private:
     std::map<std::string, YAML::Node, std::less<>> m_values;
 };
 
-// Well-formed UTF-8: no overlong forms, surrogates or code points past U+10FFFF.
-bool isUtf8(std::string_view text)
-{
-    for (std::size_t i = 0; i < text.size();) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        const std::size_t length = lead < 0x80   ? 1
-                                   : lead < 0xC2 ? 0
-                                   : lead < 0xE0 ? 2
-                                   : lead < 0xF0 ? 3
-                                   : lead < 0xF5 ? 4
-                                                 : 0;
-        if (length == 0 || i + length > text.size())
-            return false;
-        std::uint32_t code = length == 1 ? lead : lead & (0x7F >> length);
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xC0) != 0x80)
-                return false;
-            code = (code << 6) | (next & 0x3F);
-        }
-        const bool overlong = (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
-        if (overlong || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF)
-            return false;
-        i += length;
-    }
-    return true;
-}
 
 std::string readString(const YAML::Node& node, std::string_view key)
 {
     if (!node.IsScalar())
         reject(node, std::string(key) + " must be a string");
-    if (!isUtf8(node.Scalar()))
+    if (!core::isValidUtf8(node.Scalar()))
         reject(node, std::string(key) + " is not valid UTF-8");
     return node.Scalar();
 }
