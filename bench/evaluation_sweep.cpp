@@ -148,8 +148,9 @@ void printSizeTable(const std::vector<Outcome>& outcomes, const std::vector<int>
     std::cout << "| services | strategy | completed | timeliness mean | timeliness p95 | "
                  "disruption mean | inconsistent |\n|---:|---|---:|---:|---:|---:|---:|\n";
     for (int n : sizes) {
-        for (Strategy strategy : {Strategy::Quiescence, Strategy::WaitForFree, Strategy::BlockForFree,
-                                  Strategy::ConcurrentVersions, Strategy::Naive}) {
+        for (Strategy strategy :
+             {Strategy::Quiescence, Strategy::WaitForFree, Strategy::BlockForFree,
+              Strategy::ConcurrentVersions, Strategy::Naive}) {
             Summary s = summarise(outcomes, 0, n, 25, strategy);
             std::cout << "| " << n << " | " << toString(strategy) << " | " << s.completed << '/'
                       << s.runs << " | " << fmt(s.mean()) << " | " << fmt(s.percentile(0.95))
@@ -219,8 +220,8 @@ int main(int argc, char** argv)
     std::cout << "\n### WF vs BF/CV time-to-free, 16 services (" << configs
               << " configurations each)\n\n";
     printIntervalTable(outcomes, intervals);
-    std::cout << "\n" << jobs.size() << " simulations, " << subTransactions
-              << " sub-transactions, " << fmt(seconds) << " s wall on " << threads
-              << " threads.\n";
+    std::cout << "\n"
+              << jobs.size() << " simulations, " << subTransactions << " sub-transactions, "
+              << fmt(seconds) << " s wall on " << threads << " threads.\n";
     return 0;
 }

@@ -1,11 +1,10 @@
 #include "bench_command.h"
 
-#include <nlohmann/json.hpp>
-
 #include <charconv>
 #include <cmath>
 #include <iomanip>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
@@ -238,8 +237,8 @@ void printTable(const std::vector<Row>& rows, std::ostream& out)
         out << std::left << std::setw(12) << sandbox::toString(row.strategy) << std::right
             << std::setw(11) << done.str() << std::setw(13) << timeliness.str() << std::setw(13)
             << std::fixed << std::setprecision(1) << row.meanDisruption() << std::setw(9)
-            << row.failed << std::setw(14) << row.inconsistent << std::setw(7)
-            << row.peakInstances << std::setw(14) << row.transactions << '\n';
+            << row.failed << std::setw(14) << row.inconsistent << std::setw(7) << row.peakInstances
+            << std::setw(14) << row.transactions << '\n';
     }
     out << "timeliness: update request -> old version removable (mean over completed runs);\n"
            "disruption: blocked + retry time summed over transactions (mean per run);\n"
@@ -251,22 +250,22 @@ nlohmann::json toJson(const std::vector<Row>& rows, const sandbox::Topology& top
 {
     nlohmann::json results = nlohmann::json::array();
     for (const Row& row : rows) {
-        results.push_back({{"strategy", std::string(sandbox::toString(row.strategy))},
-                           {"runs", row.runs},
-                           {"completed", row.completed},
-                           {"timedOut", row.timedOut},
-                           {"timeliness", row.completed > 0 ? nlohmann::json(row.meanTimeliness())
-                                                            : nullptr},
-                           {"disruption", row.meanDisruption()},
-                           {"failedTransactions", row.failed},
-                           {"mixedVersionFailures", row.mixedFailures},
-                           {"inconsistentTransactions", row.inconsistent},
-                           {"retriedRequests", row.retried},
-                           {"subTransactions", row.subTransactions},
-                           {"transactions", row.transactions},
-                           {"peakInstances", row.peakInstances},
-                           {"cpuSeconds", row.cpuSeconds},
-                           {"perSeed", row.perSeed}});
+        results.push_back(
+            {{"strategy", std::string(sandbox::toString(row.strategy))},
+             {"runs", row.runs},
+             {"completed", row.completed},
+             {"timedOut", row.timedOut},
+             {"timeliness", row.completed > 0 ? nlohmann::json(row.meanTimeliness()) : nullptr},
+             {"disruption", row.meanDisruption()},
+             {"failedTransactions", row.failed},
+             {"mixedVersionFailures", row.mixedFailures},
+             {"inconsistentTransactions", row.inconsistent},
+             {"retriedRequests", row.retried},
+             {"subTransactions", row.subTransactions},
+             {"transactions", row.transactions},
+             {"peakInstances", row.peakInstances},
+             {"cpuSeconds", row.cpuSeconds},
+             {"perSeed", row.perSeed}});
     }
     return {{"topology", topology.name},
             {"seed", options.seed},

@@ -24,9 +24,9 @@ std::string_view toString(UpdatePhase phase);
 
 struct RuleParams
 {
-    std::string service;          // VirtualService / DestinationRule name
-    std::string host;             // defaults to `service`
-    std::string ns;               // metadata.namespace; omitted when empty
+    std::string service;  // VirtualService / DestinationRule name
+    std::string host;     // defaults to `service`
+    std::string ns;       // metadata.namespace; omitted when empty
     std::string pinHeader = "x-version";
     std::string versionLabel = "version";
     IstioApiVersion apiVersion = IstioApiVersion::V1;

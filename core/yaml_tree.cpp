@@ -124,7 +124,6 @@ Result<YamlStream> loadYamlStream(std::string_view text, std::string_view source
     }
 }
 
-
 Error yamlError(std::string_view source, const YAML::Mark& mark, std::string message)
 {
     Error error;

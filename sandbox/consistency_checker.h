@@ -35,8 +35,7 @@ public:
     // used only to report violations readably.
     explicit ConsistencyChecker(std::vector<std::vector<std::string>> names = {})
         : m_names(std::move(names))
-    {
-    }
+    {}
 
     struct Violation
     {

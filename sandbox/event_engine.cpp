@@ -11,8 +11,7 @@ void EventEngine::schedule(double time, std::uint32_t kind, std::uint32_t a, std
 
 RealTimePacer::RealTimePacer(double virtualStart, double speed)
     : m_wallStart(Clock::now()), m_virtualStart(virtualStart), m_speed(speed > 0 ? speed : 1.0)
-{
-}
+{}
 
 double RealTimePacer::virtualAt(Clock::time_point wall) const
 {

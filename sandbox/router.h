@@ -30,9 +30,9 @@ public:
     enum class Outcome
     {
         Routed,
-        NoRoute,      // rules exist but no route matched (Envoy: 404 NR)
-        NoSubset,     // route names a subset the DestinationRule lacks (503 NC)
-        Unmanaged,    // no rules for this host: plain Kubernetes Service, any instance
+        NoRoute,    // rules exist but no route matched (Envoy: 404 NR)
+        NoSubset,   // route names a subset the DestinationRule lacks (503 NC)
+        Unmanaged,  // no rules for this host: plain Kubernetes Service, any instance
     };
 
     struct Decision

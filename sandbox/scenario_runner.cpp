@@ -18,8 +18,8 @@ double cpuSecondsNow()
 
 double defaultTimeout(const Topology& topology, const ScenarioOptions& options)
 {
-    const double interval =
-        options.meanArrivalInterval > 0 ? options.meanArrivalInterval : topology.meanArrivalInterval;
+    const double interval = options.meanArrivalInterval > 0 ? options.meanArrivalInterval
+                                                            : topology.meanArrivalInterval;
     return std::max(60000.0, 2000 * interval);
 }
 

@@ -18,7 +18,7 @@ struct ScenarioOptions
     double meanArrivalInterval = 0;  // > 0 overrides the topology's
     UpdateScenario update;           // service empty: the topology's own scenario
     double deployDelay = 0;
-    double timeout = 0;              // WF/BF/quiescence give-up time; 0: defaultTimeout()
+    double timeout = 0;  // WF/BF/quiescence give-up time; 0: defaultTimeout()
     double stragglerTtl = 0;
     bool forceRetireStragglers = false;
     // Traffic keeps arriving at least until `at + observeFor`, so strategies

@@ -21,16 +21,16 @@ const std::vector<Strategy> kAllStrategies = {Strategy::Naive, Strategy::Quiesce
 std::string_view toString(Strategy strategy)
 {
     switch (strategy) {
-    case Strategy::Naive:
-        return "naive";
-    case Strategy::Quiescence:
-        return "quiescence";
-    case Strategy::WaitForFree:
-        return "wf";
-    case Strategy::BlockForFree:
-        return "bf";
-    case Strategy::ConcurrentVersions:
-        return "cv";
+        case Strategy::Naive:
+            return "naive";
+        case Strategy::Quiescence:
+            return "quiescence";
+        case Strategy::WaitForFree:
+            return "wf";
+        case Strategy::BlockForFree:
+            return "bf";
+        case Strategy::ConcurrentVersions:
+            return "cv";
     }
     return "?";
 }
@@ -52,18 +52,18 @@ const std::vector<Strategy>& allStrategies()
 std::string_view toString(UpdateState state)
 {
     switch (state) {
-    case UpdateState::Scheduled:
-        return "scheduled";
-    case UpdateState::Running:
-        return "running";
-    case UpdateState::Completed:
-        return "completed";
-    case UpdateState::ForceRetired:
-        return "force-retired";
-    case UpdateState::TimedOut:
-        return "timed-out";
-    case UpdateState::Held:
-        return "held";
+        case UpdateState::Scheduled:
+            return "scheduled";
+        case UpdateState::Running:
+            return "running";
+        case UpdateState::Completed:
+            return "completed";
+        case UpdateState::ForceRetired:
+            return "force-retired";
+        case UpdateState::TimedOut:
+            return "timed-out";
+        case UpdateState::Held:
+            return "held";
     }
     return "?";
 }
@@ -255,26 +255,26 @@ std::uint32_t Simulation::Impl::allocTxn()
 void Simulation::Impl::dispatch(const Event& event)
 {
     switch (event.kind) {
-    case kRootArrival:
-        onRootArrival();
-        break;
-    case kArrive:
-        onArrive(event.a);
-        break;
-    case kStep:
-        onStep(event.a);
-        break;
-    case kResponse:
-        onResponse(event.a);
-        break;
-    case kComplete:
-        onComplete(event.a);
-        break;
-    case kUpdate:
-        onUpdate(event.a, static_cast<UpdateStage>(event.b));
-        break;
-    default:
-        break;
+        case kRootArrival:
+            onRootArrival();
+            break;
+        case kArrive:
+            onArrive(event.a);
+            break;
+        case kStep:
+            onStep(event.a);
+            break;
+        case kResponse:
+            onResponse(event.a);
+            break;
+        case kComplete:
+            onComplete(event.a);
+            break;
+        case kUpdate:
+            onUpdate(event.a, static_cast<UpdateStage>(event.b));
+            break;
+        default:
+            break;
     }
 }
 
@@ -346,8 +346,8 @@ std::uint32_t Simulation::Impl::pickInstance(ServiceRt& service, const Router::D
         const InstanceRt& instance = instances[candidate];
         if (!instance.live)
             continue;
-        const bool matches = std::all_of(
-            decision.labels.begin(), decision.labels.end(), [&](const auto& label) {
+        const bool matches =
+            std::all_of(decision.labels.begin(), decision.labels.end(), [&](const auto& label) {
                 const auto it = instance.labels.find(label.first);
                 return it != instance.labels.end() && it->second == label.second;
             });
@@ -366,7 +366,8 @@ void Simulation::Impl::sendRequest(std::uint32_t f)
     Frame& frame = frames[f];
     Txn& txn = txns[frame.txn];
     ServiceRt& service = services[frame.service];
-    if (service.holdUnlessPinned != kNone && !hasPin(txn, frame.service, service.holdUnlessPinned)) {
+    if (service.holdUnlessPinned != kNone &&
+        !hasPin(txn, frame.service, service.holdUnlessPinned)) {
         frame.heldSince = engine.now();
         service.held.push_back(f);
         if (service.update != kNone)
@@ -559,8 +560,7 @@ void Simulation::Impl::onComplete(std::uint32_t t)
 
 Simulation::Simulation(Topology topology, SimConfig config)
     : m_impl(std::make_unique<Impl>(std::move(topology), config))
-{
-}
+{}
 
 Simulation::~Simulation() = default;
 

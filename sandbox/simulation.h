@@ -18,16 +18,19 @@ namespace concord::sandbox {
 // How an update is carried out (DESIGN.md §2, realised on Istio as in §3).
 enum class Strategy
 {
-    Naive,               // swap at once (what rolling updates / weight shifts do)
-    Quiescence,          // Kramer & Magee: hold new root transactions that may reach the service
-    WaitForFree,         // WF: nothing blocks; swap the first moment no running transaction used the old version
-    BlockForFree,        // BF: hold unpinned requests to the service until the old version drains, then swap
-    ConcurrentVersions,  // CV: Concord's protocol — pins, default switch, block & lock, DiffSet drain
+    Naive,         // swap at once (what rolling updates / weight shifts do)
+    Quiescence,    // Kramer & Magee: hold new root transactions that may reach the service
+    WaitForFree,   // WF: nothing blocks; swap the first moment no running transaction used the old
+                   // version
+    BlockForFree,  // BF: hold unpinned requests to the service until the old version drains, then
+                   // swap
+    ConcurrentVersions,  // CV: Concord's protocol — pins, default switch, block & lock, DiffSet
+                         // drain
 };
 
-std::string_view toString(Strategy strategy);   // "naive", "quiescence", "wf", "bf", "cv"
+std::string_view toString(Strategy strategy);  // "naive", "quiescence", "wf", "bf", "cv"
 std::optional<Strategy> parseStrategy(std::string_view name);
-const std::vector<Strategy>& allStrategies();   // naive, quiescence, wf, bf, cv
+const std::vector<Strategy>& allStrategies();  // naive, quiescence, wf, bf, cv
 
 struct UpdateRequest
 {
@@ -35,15 +38,15 @@ struct UpdateRequest
     std::string fromVersion;
     std::string toVersion;
     Strategy strategy = Strategy::ConcurrentVersions;
-    double at = 0;               // when the operator asks for the update
-    double deployDelay = 0;      // until the new version's instances are ready
-    double syncDelay = -1;       // shipping snapshots to the gateway; < 0: the topology's messageDelay
+    double at = 0;           // when the operator asks for the update
+    double deployDelay = 0;  // until the new version's instances are ready
+    double syncDelay = -1;   // shipping snapshots to the gateway; < 0: the topology's messageDelay
     // CV: time allowed for rules to reach every sidecar before the next phase;
     // < 0: the topology's messageDelay. 0 models a controller that does not wait.
     double phaseGap = -1;
-    double stragglerTtl = 0;     // > 0: DiffSet ids older than this are stragglers
+    double stragglerTtl = 0;             // > 0: DiffSet ids older than this are stragglers
     bool forceRetireStragglers = false;  // retire once only stragglers remain (possible violations)
-    double timeout = 0;          // > 0: WF/BF/quiescence give up after this long and roll back
+    double timeout = 0;  // > 0: WF/BF/quiescence give up after this long and roll back
     // Tests: stop advancing after this phase (e.g. SwitchDefault keeps both versions serving).
     core::UpdatePhase stopAfter = core::UpdatePhase::Retired;
 };
@@ -72,9 +75,9 @@ struct UpdateMetrics
     UpdateRequest request;
     UpdateState state = UpdateState::Scheduled;
     core::UpdatePhase phase = core::UpdatePhase::Initial;
-    double removableAt = -1;  // old version removable (DiffSet empty / quiescent / swapped)
-    double timeliness = -1;   // removableAt - request.at; -1 until known
-    double disruption = 0;    // blocked time + retry delay summed over transactions
+    double removableAt = -1;         // old version removable (DiffSet empty / quiescent / swapped)
+    double timeliness = -1;          // removableAt - request.at; -1 until known
+    double disruption = 0;           // blocked time + retry delay summed over transactions
     std::uint64_t heldRequests = 0;  // requests or roots held by BF / quiescence
     std::uint64_t rejected503 = 0;   // requests the old instances answered 503
     std::size_t stragglers = 0;
@@ -109,8 +112,8 @@ struct SimConfig
     // to have used the old version if their entry can reach the service.
     bool onDemandTracking = false;
     core::IstioApiVersion apiVersion = core::IstioApiVersion::V1;
-    bool keepRecords = false;   // keep every TransactionRecord (tests)
-    double stopArrivalsAt = -1; // >= 0: no new root requests after this time
+    bool keepRecords = false;    // keep every TransactionRecord (tests)
+    double stopArrivalsAt = -1;  // >= 0: no new root requests after this time
 };
 
 // A phase change or operator-visible event, for observers (the daemon streams them).
@@ -155,7 +158,8 @@ public:
     std::string rulesYaml(std::string_view service) const;
     std::size_t liveInstances(std::string_view service, std::string_view version) const;
     // Trace ids recorded by the instances of a version; and the ids rejected with 503.
-    std::vector<core::TraceId> recordedIds(std::string_view service, std::string_view version) const;
+    std::vector<core::TraceId> recordedIds(std::string_view service,
+                                           std::string_view version) const;
     const std::vector<core::TraceId>& rejectedIds() const;
 
     void setObserver(std::function<void(const SimEvent&)> observer);

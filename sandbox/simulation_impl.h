@@ -24,11 +24,11 @@ inline constexpr std::uint32_t kNone = 0xffffffffu;
 enum EventKind : std::uint32_t
 {
     kRootArrival,
-    kArrive,      // a = frame: request reaches its instance
-    kStep,        // a = frame: run the frame's next script step
-    kResponse,    // a = frame: the frame's answer reaches its caller
-    kComplete,    // a = txn: the answer reaches the ingress gateway
-    kUpdate,      // a = update, b = UpdateStage
+    kArrive,    // a = frame: request reaches its instance
+    kStep,      // a = frame: run the frame's next script step
+    kResponse,  // a = frame: the frame's answer reaches its caller
+    kComplete,  // a = txn: the answer reaches the ingress gateway
+    kUpdate,    // a = update, b = UpdateStage
 };
 
 enum class UpdateStage : std::uint64_t
@@ -46,17 +46,17 @@ struct ServiceRt
 {
     std::string name;
     const ServiceSpec* spec = nullptr;
-    std::vector<std::string> versions;                 // index = version id
-    std::vector<const std::vector<Step>*> scripts;     // per version
+    std::vector<std::string> versions;                    // index = version id
+    std::vector<const std::vector<Step>*> scripts;        // per version
     std::vector<std::vector<std::uint32_t>> callTargets;  // per version, per step: callee or kNone
-    std::vector<std::uint32_t> instances;              // every pod ever created
+    std::vector<std::uint32_t> instances;                 // every pod ever created
     std::uint32_t roundRobin = 0;
-    std::uint32_t serving = 0;                         // version serving before any update
+    std::uint32_t serving = 0;  // version serving before any update
     std::string rulesYaml;
-    std::uint32_t update = kNone;                      // running update, if any
+    std::uint32_t update = kNone;  // running update, if any
     // BF: requests without a pin to `holdUnlessPinned` wait here.
     std::uint32_t holdUnlessPinned = kNone;
-    std::deque<std::uint32_t> held;                    // frames waiting to be routed
+    std::deque<std::uint32_t> held;  // frames waiting to be routed
 };
 
 enum class BlockMode
@@ -70,9 +70,9 @@ struct InstanceRt
     std::uint32_t service = 0;
     std::uint32_t version = 0;
     std::map<std::string, std::string> labels;
-    bool live = false;     // ready and not removed: receives traffic
-    bool exists = true;    // the pod exists (counts towards peak instances)
-    bool retiring = false; // removed from routing; pod goes when idle
+    bool live = false;      // ready and not removed: receives traffic
+    bool exists = true;     // the pod exists (counts towards peak instances)
+    bool retiring = false;  // removed from routing; pod goes when idle
     std::uint32_t active = 0;
     bool recording = true;
     BlockMode block = BlockMode::None;
@@ -90,7 +90,7 @@ struct Txn
     core::TraceId id;
     double start = 0;
     std::uint32_t entry = 0;
-    HeaderList headers;     // the pin header as the application propagates it
+    HeaderList headers;  // the pin header as the application propagates it
     std::vector<Pin> pins;
     TransactionRecord record;
     bool failed = false;
@@ -113,7 +113,12 @@ struct Frame
     double firstSentAt = 0;
     double heldSince = -1;
     std::uint32_t pinToAdd = kNone;  // index into Impl::pins of the pin the route adds
-    enum class Status { Ok, Unavailable, Failed } status = Status::Ok;
+    enum class Status
+    {
+        Ok,
+        Unavailable,
+        Failed
+    } status = Status::Ok;
     bool inUse = false;
 };
 
@@ -125,8 +130,8 @@ struct UpdateRt
     std::uint32_t to = 0;
     double syncDelay = 0;
     double phaseGap = 0;
-    bool diffActive = false;       // DiffSet computed and being drained
-    bool liveAdds = false;         // WF: old sets stay unlocked, new ids join the DiffSet
+    bool diffActive = false;  // DiffSet computed and being drained
+    bool liveAdds = false;    // WF: old sets stay unlocked, new ids join the DiffSet
     core::DiffSet diff;
     absl::flat_hash_map<core::TraceId, double> diffStart;  // id -> transaction start (stragglers)
     std::vector<std::uint32_t> newInstances;

@@ -441,7 +441,6 @@ private:
     std::map<std::string, YAML::Node, std::less<>> m_values;
 };
 
-
 std::string readString(const YAML::Node& node, std::string_view key)
 {
     if (!node.IsScalar())

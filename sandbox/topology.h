@@ -71,7 +71,7 @@ struct VersionSpec
     std::string name;
     std::string parent;  // empty for the root version
     std::string image;
-    int instances = 1;   // replicas when deployed; 0 = registered only
+    int instances = 1;  // replicas when deployed; 0 = registered only
     // Empty: inherit the parent's script (the root must have one unless the
     // service is a leaf that only computes, in which case a default compute
     // step of 1 unit is used).
@@ -84,7 +84,7 @@ struct ServiceSpec
     std::string name;
     std::string group;  // optional namespace/group, used for collapse in the console
     std::vector<VersionSpec> versions;  // creation order
-    std::string serving;  // the version deployed at start; default: the first
+    std::string serving;                // the version deployed at start; default: the first
     // Mixing two versions of this service in one transaction makes the
     // transaction fail (e.g. Auth v2 rejects a v1 token).
     bool failOnMixedVersions = false;
@@ -133,14 +133,15 @@ struct Topology
 // version references, a call cycle none of whose calls has a bound, negative
 // or non-finite rates and durations, duplicate services or versions, a
 // version whose parent does not exist.
-core::Result<Topology> parseTopology(std::string_view yaml, std::string_view sourceName = "<string>");
+core::Result<Topology> parseTopology(std::string_view yaml,
+                                     std::string_view sourceName = "<string>");
 core::Result<Topology> loadTopologyFile(const std::string& path);
 
 struct ScaleFreeParams
 {
     int services = 16;
-    int edgesPerNewNode = 2;         // Barabási–Albert m (fewer for the first nodes)
-    double meanProcessing = 50;      // mean local processing per request (exponential)
+    int edgesPerNewNode = 2;     // Barabási–Albert m (fewer for the first nodes)
+    double meanProcessing = 50;  // mean local processing per request (exponential)
     double meanArrivalInterval = 25;
     double messageDelay = 5;
     int instancesPerVersion = 1;

@@ -22,13 +22,15 @@ core::Result<std::size_t> Simulation::scheduleUpdate(UpdateRequest request)
     const ServiceRt& service = impl.services[it->second];
     const auto versionIndex = [&](const std::string& name) -> std::uint32_t {
         const auto pos = std::find(service.versions.begin(), service.versions.end(), name);
-        return pos == service.versions.end() ? kNone
-                                             : static_cast<std::uint32_t>(pos - service.versions.begin());
+        return pos == service.versions.end()
+                   ? kNone
+                   : static_cast<std::uint32_t>(pos - service.versions.begin());
     };
     const std::uint32_t from = versionIndex(request.fromVersion);
     const std::uint32_t to = versionIndex(request.toVersion);
     if (from == kNone)
-        return fail("service '" + request.service + "' has no version '" + request.fromVersion + "'");
+        return fail("service '" + request.service + "' has no version '" + request.fromVersion +
+                    "'");
     if (to == kNone)
         return fail("service '" + request.service + "' has no version '" + request.toVersion + "'");
     if (from == to)
@@ -62,35 +64,35 @@ void Simulation::Impl::onUpdate(std::uint32_t index, UpdateStage stage)
     if (u.done)
         return;
     switch (stage) {
-    case UpdateStage::Request:
-        requestUpdate(u, index);
-        break;
-    case UpdateStage::NewReady:
-        newVersionReady(u, index);
-        break;
-    case UpdateStage::SwitchDefault:
-        applyRules(u.service, UpdatePhase::SwitchDefault, u.from, u.to);
-        enterPhase(u, index, UpdatePhase::SwitchDefault);
-        if (!u.done)
-            engine.scheduleIn(u.phaseGap, kUpdate, index,
-                              static_cast<std::uint64_t>(UpdateStage::BlockAndLock));
-        break;
-    case UpdateStage::BlockAndLock:
-        blockAndLock(u, index);
-        break;
-    case UpdateStage::Sync:
-        syncDiff(u, index);
-        break;
-    case UpdateStage::Tick:
-        sampleDiff(u, true);
-        checkDrained(u, index);
-        if (!u.done && u.diffActive)
-            engine.scheduleIn(std::max(u.metrics.request.stragglerTtl / 4, 1.0), kUpdate, index,
-                              static_cast<std::uint64_t>(UpdateStage::Tick));
-        break;
-    case UpdateStage::Timeout:
-        rollBack(u, index);
-        break;
+        case UpdateStage::Request:
+            requestUpdate(u, index);
+            break;
+        case UpdateStage::NewReady:
+            newVersionReady(u, index);
+            break;
+        case UpdateStage::SwitchDefault:
+            applyRules(u.service, UpdatePhase::SwitchDefault, u.from, u.to);
+            enterPhase(u, index, UpdatePhase::SwitchDefault);
+            if (!u.done)
+                engine.scheduleIn(u.phaseGap, kUpdate, index,
+                                  static_cast<std::uint64_t>(UpdateStage::BlockAndLock));
+            break;
+        case UpdateStage::BlockAndLock:
+            blockAndLock(u, index);
+            break;
+        case UpdateStage::Sync:
+            syncDiff(u, index);
+            break;
+        case UpdateStage::Tick:
+            sampleDiff(u, true);
+            checkDrained(u, index);
+            if (!u.done && u.diffActive)
+                engine.scheduleIn(std::max(u.metrics.request.stragglerTtl / 4, 1.0), kUpdate, index,
+                                  static_cast<std::uint64_t>(UpdateStage::Tick));
+            break;
+        case UpdateStage::Timeout:
+            rollBack(u, index);
+            break;
     }
 }
 
@@ -140,41 +142,42 @@ void Simulation::Impl::newVersionReady(UpdateRt& u, std::uint32_t index)
         instances[i].live = true;
     u.newReady = true;
     switch (u.metrics.request.strategy) {
-    case Strategy::Naive:
-        // Swap at once: every new request goes to the new version.
-        u.metrics.removableAt = engine.now();
-        retireOld(u, index, false);
-        return;
-    case Strategy::Quiescence:
-        if (u.runningReaching == 0) {
+        case Strategy::Naive:
+            // Swap at once: every new request goes to the new version.
             u.metrics.removableAt = engine.now();
             retireOld(u, index, false);
-        }
-        return;
-    case Strategy::WaitForFree:
-        applyRules(u.service, UpdatePhase::NewVersionOnline, u.from, u.to);
-        enterPhase(u, index, UpdatePhase::NewVersionOnline);
-        u.liveAdds = true;  // nothing is locked: ids keep joining the DiffSet
-        syncDiff(u, index);
-        return;
-    case Strategy::BlockForFree:
-        applyRules(u.service, UpdatePhase::NewVersionOnline, u.from, u.to);
-        enterPhase(u, index, UpdatePhase::NewVersionOnline);
-        services[u.service].holdUnlessPinned = u.from;
-        for (std::uint32_t i : services[u.service].instances) {
-            if (instances[i].version == u.from)
-                instances[i].traceIds.lock();
-        }
-        engine.scheduleIn(u.syncDelay, kUpdate, index, static_cast<std::uint64_t>(UpdateStage::Sync));
-        return;
-    case Strategy::ConcurrentVersions:
-        applyRules(u.service, UpdatePhase::NewVersionOnline, u.from, u.to);
-        enterPhase(u, index, UpdatePhase::NewVersionOnline);
-        // One rule-propagation delay between phases, as on a real mesh.
-        if (!u.done)
-            engine.scheduleIn(u.phaseGap, kUpdate, index,
-                              static_cast<std::uint64_t>(UpdateStage::SwitchDefault));
-        return;
+            return;
+        case Strategy::Quiescence:
+            if (u.runningReaching == 0) {
+                u.metrics.removableAt = engine.now();
+                retireOld(u, index, false);
+            }
+            return;
+        case Strategy::WaitForFree:
+            applyRules(u.service, UpdatePhase::NewVersionOnline, u.from, u.to);
+            enterPhase(u, index, UpdatePhase::NewVersionOnline);
+            u.liveAdds = true;  // nothing is locked: ids keep joining the DiffSet
+            syncDiff(u, index);
+            return;
+        case Strategy::BlockForFree:
+            applyRules(u.service, UpdatePhase::NewVersionOnline, u.from, u.to);
+            enterPhase(u, index, UpdatePhase::NewVersionOnline);
+            services[u.service].holdUnlessPinned = u.from;
+            for (std::uint32_t i : services[u.service].instances) {
+                if (instances[i].version == u.from)
+                    instances[i].traceIds.lock();
+            }
+            engine.scheduleIn(u.syncDelay, kUpdate, index,
+                              static_cast<std::uint64_t>(UpdateStage::Sync));
+            return;
+        case Strategy::ConcurrentVersions:
+            applyRules(u.service, UpdatePhase::NewVersionOnline, u.from, u.to);
+            enterPhase(u, index, UpdatePhase::NewVersionOnline);
+            // One rule-propagation delay between phases, as on a real mesh.
+            if (!u.done)
+                engine.scheduleIn(u.phaseGap, kUpdate, index,
+                                  static_cast<std::uint64_t>(UpdateStage::SwitchDefault));
+            return;
     }
 }
 
@@ -189,7 +192,8 @@ void Simulation::Impl::blockAndLock(UpdateRt& u, std::uint32_t index)
     }
     enterPhase(u, index, UpdatePhase::BlockAndLock);
     if (!u.done)
-        engine.scheduleIn(u.syncDelay, kUpdate, index, static_cast<std::uint64_t>(UpdateStage::Sync));
+        engine.scheduleIn(u.syncDelay, kUpdate, index,
+                          static_cast<std::uint64_t>(UpdateStage::Sync));
 }
 
 void Simulation::Impl::syncDiff(UpdateRt& u, std::uint32_t index)
@@ -255,8 +259,9 @@ void Simulation::Impl::afterCompletion(const Txn& txn)
     for (std::uint32_t index = 0; index < updates.size(); ++index) {
         UpdateRt& u = updates[index];
         const bool usedOld = std::any_of(
-            txn.record.visits.begin(), txn.record.visits.end(),
-            [&](const Visit& visit) { return visit.service == u.service && visit.version == u.from; });
+            txn.record.visits.begin(), txn.record.visits.end(), [&](const Visit& visit) {
+                return visit.service == u.service && visit.version == u.from;
+            });
         if (usedOld && u.metrics.state != UpdateState::Scheduled)
             u.metrics.lastOldTransactionCompletedAt = engine.now();
         if (u.done)
@@ -300,8 +305,8 @@ void Simulation::Impl::checkDrained(UpdateRt& u, std::uint32_t index)
     if (u.done || !u.diffActive)
         return;
     if (!u.diff.empty()) {
-        const bool onlyStragglers = u.metrics.request.stragglerTtl > 0 &&
-                                    u.metrics.stragglers == u.diff.size();
+        const bool onlyStragglers =
+            u.metrics.request.stragglerTtl > 0 && u.metrics.stragglers == u.diff.size();
         if (u.metrics.request.forceRetireStragglers && onlyStragglers) {
             u.metrics.possibleViolations = u.diff.size();
             u.metrics.removableAt = engine.now();

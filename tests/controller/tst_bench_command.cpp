@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "controller/bench_command.h"
@@ -63,7 +63,8 @@ TEST(BenchCommand, JsonHasTheMetricsAndShowsNaiveInconsistentAndCvClean)
 
 TEST(BenchCommand, RunsOnAGeneratedGraph)
 {
-    const Output r = bench({"--generate", "8", "--strategy", "cv,bf", "--interval", "100", "--json"});
+    const Output r =
+        bench({"--generate", "8", "--strategy", "cv,bf", "--interval", "100", "--json"});
     ASSERT_EQ(r.code, 0) << r.err;
     const auto json = nlohmann::json::parse(r.out);
     EXPECT_EQ(json["results"][0]["inconsistentTransactions"], 0);
@@ -83,8 +84,8 @@ TEST(BenchCommand, RejectsBadArgumentsWithAReason)
     EXPECT_EQ(missing.code, 2);
     const Output both = bench({"--topology", kExample, "--generate", "4"});
     EXPECT_EQ(both.code, 2);
-    const Output service = bench({"--topology", kExample, "--service", "ghost", "--from", "v1",
-                                  "--to", "v2"});
+    const Output service =
+        bench({"--topology", kExample, "--service", "ghost", "--from", "v1", "--to", "v2"});
     EXPECT_EQ(service.code, 2);
     EXPECT_NE(service.err.find("ghost"), std::string::npos);
     EXPECT_EQ(bench({"--help"}).code, 0);

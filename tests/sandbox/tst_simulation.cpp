@@ -39,7 +39,8 @@ struct Outcome
     UpdateMetrics update;
 };
 
-Outcome run(const Topology& topology, UpdateRequest request, std::uint64_t seed, SimConfig config = {})
+Outcome run(const Topology& topology, UpdateRequest request, std::uint64_t seed,
+            SimConfig config = {})
 {
     config.seed = seed;
     Simulation simulation(topology, config);
@@ -102,9 +103,10 @@ TEST(Simulation, ConcurrentVersionsWalksEveryPhaseAndEndsOnTheFinalRules)
     ASSERT_TRUE(simulation.scheduleUpdate(request).ok());
     simulation.runUpdates(request.at + 200000, 100000);
 
-    EXPECT_EQ(phases, (std::vector<UpdatePhase>{UpdatePhase::Initial, UpdatePhase::NewVersionOnline,
-                                                UpdatePhase::SwitchDefault, UpdatePhase::BlockAndLock,
-                                                UpdatePhase::SyncAndDiff, UpdatePhase::Retired}));
+    EXPECT_EQ(phases,
+              (std::vector<UpdatePhase>{UpdatePhase::Initial, UpdatePhase::NewVersionOnline,
+                                        UpdatePhase::SwitchDefault, UpdatePhase::BlockAndLock,
+                                        UpdatePhase::SyncAndDiff, UpdatePhase::Retired}));
     const auto& update = simulation.metrics().updates.front();
     EXPECT_EQ(update.state, UpdateState::Completed);
     EXPECT_EQ(simulation.liveInstances("auth-service", "v1"), 0u);
