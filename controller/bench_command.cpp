@@ -187,6 +187,7 @@ struct Row
     std::uint64_t mixedFailures = 0;
     std::uint64_t inconsistent = 0;
     std::uint64_t retried = 0;
+    std::uint64_t failedRequests = 0;
     std::uint64_t subTransactions = 0;
     int peakInstances = 0;
     double cpuSeconds = 0;
@@ -205,6 +206,7 @@ struct Row
         mixedFailures += r.run.mixedVersionFailures;
         inconsistent += r.run.inconsistentTransactions;
         retried += r.run.retriedRequests;
+        failedRequests += r.run.failedRequests;
         subTransactions += r.run.subTransactions;
         peakInstances = std::max(peakInstances, r.run.peakInstances);
         cpuSeconds += r.cpuSeconds;
@@ -261,6 +263,7 @@ nlohmann::json toJson(const std::vector<Row>& rows, const sandbox::Topology& top
              {"mixedVersionFailures", row.mixedFailures},
              {"inconsistentTransactions", row.inconsistent},
              {"retriedRequests", row.retried},
+             {"failedRequests", row.failedRequests},
              {"subTransactions", row.subTransactions},
              {"transactions", row.transactions},
              {"peakInstances", row.peakInstances},

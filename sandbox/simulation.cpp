@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <thread>
 #include <utility>
 
 #include "core/rule_yaml.h"
@@ -567,6 +568,29 @@ Simulation::~Simulation() = default;
 void Simulation::runUntil(double time)
 {
     m_impl->engine.runUntil(time, [this](const Event& event) { m_impl->dispatch(event); });
+}
+
+void Simulation::runRealTime(double until, const RealTimePacer& pacer,
+                             const std::atomic<bool>& stop)
+{
+    Impl& impl = *m_impl;
+    // Sleep in short slices so a stop request is seen promptly.
+    constexpr auto kSlice = std::chrono::milliseconds(20);
+    while (!stop.load(std::memory_order_relaxed)) {
+        const double next = impl.engine.empty() ? until : std::min(impl.engine.nextTime(), until);
+        const auto due = pacer.wallAt(next);
+        const auto now = RealTimePacer::Clock::now();
+        if (due > now) {
+            std::this_thread::sleep_for(
+                std::min<RealTimePacer::Clock::duration>(due - now, kSlice));
+            continue;
+        }
+        if (next >= until) {
+            runUntil(until);
+            return;
+        }
+        impl.engine.step([&](const Event& event) { impl.dispatch(event); });
+    }
 }
 
 void Simulation::runUpdates(double maxTime, double drain)

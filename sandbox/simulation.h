@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "consistency_checker.h"
 #include "core/istio_rules.h"
 #include "core/rule_generator.h"
+#include "event_engine.h"
 #include "topology.h"
 
 namespace concord::sandbox {
@@ -144,6 +146,10 @@ public:
     core::Result<std::size_t> scheduleUpdate(UpdateRequest request);
 
     void runUntil(double time);
+    // Real-time mode: runs until virtual time `until`, each event at the wall
+    // moment `pacer` maps its time to (1 unit = 1 ms at speed 1), sleeping in
+    // between. Returns early, at the current virtual time, when `stop` turns true.
+    void runRealTime(double until, const RealTimePacer& pacer, const std::atomic<bool>& stop);
     // Runs until every update has finished (or `maxTime`), then lets running
     // transactions finish without new arrivals for at most `drain` more time.
     void runUpdates(double maxTime, double drain);

@@ -56,7 +56,8 @@ TEST(BenchCommand, JsonHasTheMetricsAndShowsNaiveInconsistentAndCvClean)
     EXPECT_EQ(cv["inconsistentTransactions"].get<int>(), 0);
     EXPECT_EQ(cv["completed"], 2);
     EXPECT_GT(cv["timeliness"].get<double>(), 0);
-    for (const char* key : {"disruption", "failedTransactions", "peakInstances", "transactions"})
+    for (const char* key : {"disruption", "failedTransactions", "failedRequests", "retriedRequests",
+                            "peakInstances", "transactions"})
         EXPECT_TRUE(cv.contains(key)) << key;
     EXPECT_EQ(cv["perSeed"].size(), 2u);
 }

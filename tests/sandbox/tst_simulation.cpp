@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "core/rule_generator.h"
 #include "core/rule_yaml.h"
@@ -272,4 +275,43 @@ TEST(ScenarioRunner, RunsTheTopologysOwnScenario)
     EXPECT_EQ(result->update.state, UpdateState::Completed);
     EXPECT_EQ(result->run.inconsistentTransactions, 0u);
     EXPECT_GT(result->cpuSeconds, 0);
+}
+
+TEST(Simulation, RealTimeModePacesVirtualTimeToTheWallClock)
+{
+    const Topology topology = example();
+    for (const double speed : {1.0, 4.0}) {
+        Simulation simulation(topology, SimConfig{});
+        const RealTimePacer pacer(0, speed);
+        const std::atomic<bool> stop{false};
+        const auto start = std::chrono::steady_clock::now();
+        simulation.runRealTime(400, pacer, stop);  // 400 units = 400 ms / speed
+        const double wallMs =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count();
+        EXPECT_DOUBLE_EQ(simulation.now(), 400);
+        EXPECT_GE(wallMs, 400 / speed - 5) << "speed " << speed;
+        EXPECT_LT(wallMs, 400 / speed + 400) << "speed " << speed;  // loaded CI machines
+        EXPECT_GT(simulation.metrics().transactionsStarted, 0u);
+    }
+}
+
+TEST(Simulation, RealTimeModeStopsWhenAsked)
+{
+    const Topology topology = example();
+    Simulation simulation(topology, SimConfig{});
+    const RealTimePacer pacer(0, 1.0);
+    std::atomic<bool> stop{false};
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        stop = true;
+    });
+    const auto start = std::chrono::steady_clock::now();
+    simulation.runRealTime(1e9, pacer, stop);
+    stopper.join();
+    const double wallMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_LT(wallMs, 2000);
+    EXPECT_GT(simulation.now(), 50);
+    EXPECT_LT(simulation.now(), 2000);
 }
