@@ -674,11 +674,27 @@ TEST_F(JournalTest, ReadOnlyFileIsAClearError)
         auto journal = open();
         ASSERT_TRUE(journal);
     }
-    fs::permissions(m_path, fs::perms::owner_read | fs::perms::group_read);
-    if (::geteuid() == 0) {
-        GTEST_SKIP() << "root ignores file permissions";
+    fs::permissions(m_path, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+    if (::geteuid() != 0) {
+        EXPECT_THAT(errorOf(Journal::open(m_path)), HasSubstr("read-only"));
+        return;
     }
-    EXPECT_THAT(errorOf(Journal::open(m_path)), HasSubstr("read-only"));
+    // Root ignores file permissions (and CI runs as root): check as "nobody"
+    // in a child process.
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        if (::setgid(65534) != 0 || ::setuid(65534) != 0)
+            ::_exit(3);
+        const auto result = Journal::open(m_path);
+        const bool clear =
+            !result.ok() && result.error().message.find("read-only") != std::string::npos;
+        ::_exit(clear ? 0 : 1);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "1: no clear read-only error; 3: could not drop root";
 }
 
 TEST_F(JournalTest, SecondOpenOfTheSameJournalFails)
