@@ -540,6 +540,8 @@ void Simulation::Impl::onComplete(std::uint32_t t)
     // The gateway's access log reports every completion, failed ones included.
     if (trackingOn)
         completed.insert(txn.id);
+    if (completed.size() >= pruneAt)
+        pruneFinished();
     running.erase(txn.id);
     ++metrics.transactionsCompleted;
     if (txn.failed)
@@ -554,6 +556,49 @@ void Simulation::Impl::onComplete(std::uint32_t t)
     }
     txn.inUse = false;
     freeTxns.push_back(t);
+}
+
+// A finished transaction matters to a future DiffSet only through "recorded
+// somewhere − completed": dropping it from both sides changes no DiffSet, and
+// keeps a long real-time run's memory bounded by the running transactions.
+// Locked sets are left alone: they are the snapshot a running update synced.
+void Simulation::Impl::pruneFinished()
+{
+    for (InstanceRt& instance : instances) {
+        if (!instance.exists) {
+            instance.traceIds = core::TraceIdSet();  // the pod and its tracemgr are gone
+            continue;
+        }
+        if (instance.traceIds.isLocked())
+            continue;
+        std::vector<core::TraceId> finished;
+        for (const core::TraceId& id : instance.traceIds) {
+            if (completed.contains(id))
+                finished.push_back(id);
+        }
+        for (const core::TraceId& id : finished)
+            instance.traceIds.erase(id);
+    }
+    // Ids still named by a locked set stay, so those sets keep diffing right.
+    core::TraceIdSet keep;
+    for (const InstanceRt& instance : instances) {
+        if (!instance.traceIds.isLocked())
+            continue;
+        for (const core::TraceId& id : instance.traceIds) {
+            if (completed.contains(id))
+                keep.insert(id);
+        }
+    }
+    completed = std::move(keep);
+    pruneAt = completed.size() + kPruneCompletedAt;
+}
+
+std::size_t Simulation::Impl::heldIds() const
+{
+    std::size_t total = completed.size();
+    for (const InstanceRt& instance : instances)
+        total += instance.traceIds.size();
+    return total;
 }
 
 // ---------------------------------------------------------------------------
@@ -674,6 +719,11 @@ std::vector<core::TraceId> Simulation::recordedIds(std::string_view service,
             out.insert(out.end(), instance.traceIds.begin(), instance.traceIds.end());
     }
     return out;
+}
+
+std::size_t Simulation::heldTraceIds() const
+{
+    return m_impl->heldIds();
 }
 
 const std::vector<core::TraceId>& Simulation::rejectedIds() const

@@ -167,6 +167,9 @@ public:
     std::vector<core::TraceId> recordedIds(std::string_view service,
                                            std::string_view version) const;
     const std::vector<core::TraceId>& rejectedIds() const;
+    // Trace ids held by every instance's TraceidSet plus the gateway's
+    // completed set: bounded by the running transactions, not by run length.
+    std::size_t heldTraceIds() const;
 
     void setObserver(std::function<void(const SimEvent&)> observer);
 

@@ -233,6 +233,12 @@ struct Simulation::Impl
     int existingInstances = 0;
     bool trackingOn = true;
     static constexpr std::size_t kMaxRejectedKept = 100000;
+    // The gateway's completed set and the unlocked instance sets are pruned of
+    // finished transactions once the completed set holds this many ids.
+    static constexpr std::size_t kPruneCompletedAt = 20000;
+    void pruneFinished();
+    std::size_t pruneAt = kPruneCompletedAt;
+    std::size_t heldIds() const;
 };
 
 }  // namespace concord::sandbox
