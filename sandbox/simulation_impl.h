@@ -183,6 +183,19 @@ struct Simulation::Impl
 
     // --- strategies (update_strategies.cpp)
     void onUpdate(std::uint32_t update, UpdateStage stage);
+    void scheduleStage(std::uint32_t update, double delay, UpdateStage stage)
+    {
+        engine.scheduleIn(delay, kUpdate, update, static_cast<std::uint64_t>(stage));
+    }
+    // The instances (pods ever created) of one version of a service.
+    template <typename F>
+    void forEachInstance(std::uint32_t service, std::uint32_t version, F&& f)
+    {
+        for (std::uint32_t i : services[service].instances) {
+            if (instances[i].version == version)
+                f(instances[i], i);
+        }
+    }
     void requestUpdate(UpdateRt& u, std::uint32_t index);
     void newVersionReady(UpdateRt& u, std::uint32_t index);
     void blockAndLock(UpdateRt& u, std::uint32_t index);

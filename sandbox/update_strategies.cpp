@@ -74,8 +74,7 @@ void Simulation::Impl::onUpdate(std::uint32_t index, UpdateStage stage)
             applyRules(u.service, UpdatePhase::SwitchDefault, u.from, u.to);
             enterPhase(u, index, UpdatePhase::SwitchDefault);
             if (!u.done)
-                engine.scheduleIn(u.phaseGap, kUpdate, index,
-                                  static_cast<std::uint64_t>(UpdateStage::BlockAndLock));
+                scheduleStage(index, u.phaseGap, UpdateStage::BlockAndLock);
             break;
         case UpdateStage::BlockAndLock:
             blockAndLock(u, index);
@@ -87,8 +86,8 @@ void Simulation::Impl::onUpdate(std::uint32_t index, UpdateStage stage)
             sampleDiff(u, true);
             checkDrained(u, index);
             if (!u.done && u.diffActive)
-                engine.scheduleIn(std::max(u.metrics.request.stragglerTtl / 4, 1.0), kUpdate, index,
-                                  static_cast<std::uint64_t>(UpdateStage::Tick));
+                scheduleStage(index, std::max(u.metrics.request.stragglerTtl / 4, 1.0),
+                              UpdateStage::Tick);
             break;
         case UpdateStage::Timeout:
             rollBack(u, index);
@@ -126,14 +125,12 @@ void Simulation::Impl::requestUpdate(UpdateRt& u, std::uint32_t index)
     const int replicas = service.spec->versions[u.to].instances;
     for (int i = 0; i < replicas; ++i)
         u.newInstances.push_back(createInstance(u.service, u.to, false));
-    engine.scheduleIn(u.metrics.request.deployDelay, kUpdate, index,
-                      static_cast<std::uint64_t>(UpdateStage::NewReady));
+    scheduleStage(index, u.metrics.request.deployDelay, UpdateStage::NewReady);
     const Strategy strategy = u.metrics.request.strategy;
     if (u.metrics.request.timeout > 0 &&
         (strategy == Strategy::WaitForFree || strategy == Strategy::BlockForFree ||
          strategy == Strategy::Quiescence))
-        engine.scheduleIn(u.metrics.request.timeout, kUpdate, index,
-                          static_cast<std::uint64_t>(UpdateStage::Timeout));
+        scheduleStage(index, u.metrics.request.timeout, UpdateStage::Timeout);
 }
 
 void Simulation::Impl::newVersionReady(UpdateRt& u, std::uint32_t index)
@@ -163,46 +160,37 @@ void Simulation::Impl::newVersionReady(UpdateRt& u, std::uint32_t index)
             applyRules(u.service, UpdatePhase::NewVersionOnline, u.from, u.to);
             enterPhase(u, index, UpdatePhase::NewVersionOnline);
             services[u.service].holdUnlessPinned = u.from;
-            for (std::uint32_t i : services[u.service].instances) {
-                if (instances[i].version == u.from)
-                    instances[i].traceIds.lock();
-            }
-            engine.scheduleIn(u.syncDelay, kUpdate, index,
-                              static_cast<std::uint64_t>(UpdateStage::Sync));
+            forEachInstance(u.service, u.from,
+                            [](InstanceRt& instance, std::uint32_t) { instance.traceIds.lock(); });
+            scheduleStage(index, u.syncDelay, UpdateStage::Sync);
             return;
         case Strategy::ConcurrentVersions:
             applyRules(u.service, UpdatePhase::NewVersionOnline, u.from, u.to);
             enterPhase(u, index, UpdatePhase::NewVersionOnline);
             // One rule-propagation delay between phases, as on a real mesh.
             if (!u.done)
-                engine.scheduleIn(u.phaseGap, kUpdate, index,
-                                  static_cast<std::uint64_t>(UpdateStage::SwitchDefault));
+                scheduleStage(index, u.phaseGap, UpdateStage::SwitchDefault);
             return;
     }
 }
 
 void Simulation::Impl::blockAndLock(UpdateRt& u, std::uint32_t index)
 {
-    for (std::uint32_t i : services[u.service].instances) {
-        InstanceRt& instance = instances[i];
-        if (instance.version != u.from)
-            continue;
+    forEachInstance(u.service, u.from, [](InstanceRt& instance, std::uint32_t) {
         instance.block = BlockMode::RequirePin;
         instance.traceIds.lock();
-    }
+    });
     enterPhase(u, index, UpdatePhase::BlockAndLock);
     if (!u.done)
-        engine.scheduleIn(u.syncDelay, kUpdate, index,
-                          static_cast<std::uint64_t>(UpdateStage::Sync));
+        scheduleStage(index, u.syncDelay, UpdateStage::Sync);
 }
 
 void Simulation::Impl::syncDiff(UpdateRt& u, std::uint32_t index)
 {
     std::vector<const core::TraceIdSet*> sets;
-    for (std::uint32_t i : services[u.service].instances) {
-        if (instances[i].version == u.from)
-            sets.push_back(&instances[i].traceIds);
-    }
+    forEachInstance(u.service, u.from, [&](InstanceRt& instance, std::uint32_t) {
+        sets.push_back(&instance.traceIds);
+    });
     u.diff = core::DiffSet::compute(sets, completed);
     for (const core::TraceId& id : u.conservative) {
         if (!completed.contains(id))
@@ -220,8 +208,7 @@ void Simulation::Impl::syncDiff(UpdateRt& u, std::uint32_t index)
         return;
     sampleDiff(u, true);
     if (u.metrics.request.stragglerTtl > 0)
-        engine.scheduleIn(std::max(u.metrics.request.stragglerTtl / 4, 1.0), kUpdate, index,
-                          static_cast<std::uint64_t>(UpdateStage::Tick));
+        scheduleStage(index, std::max(u.metrics.request.stragglerTtl / 4, 1.0), UpdateStage::Tick);
     checkDrained(u, index);
 }
 
@@ -328,10 +315,10 @@ void Simulation::Impl::retireOld(UpdateRt& u, std::uint32_t index, bool forced)
 {
     ServiceRt& service = services[u.service];
     applyRules(u.service, UpdatePhase::Retired, u.from, u.to);
-    for (std::uint32_t i : service.instances) {
-        if (instances[i].version == u.from && instances[i].exists)
+    forEachInstance(u.service, u.from, [&](InstanceRt& instance, std::uint32_t i) {
+        if (instance.exists)
             retireInstance(i);
-    }
+    });
     if (service.holdUnlessPinned != kNone)
         releaseHeld(service);
     releaseRoots(u);
@@ -349,13 +336,10 @@ void Simulation::Impl::rollBack(UpdateRt& u, std::uint32_t index)
 {
     ServiceRt& service = services[u.service];
     applyRules(u.service, UpdatePhase::Initial, u.from, u.from);
-    for (std::uint32_t i : service.instances) {
-        InstanceRt& instance = instances[i];
-        if (instance.version == u.from) {
-            instance.block = BlockMode::None;
-            instance.traceIds.unlock();
-        }
-    }
+    forEachInstance(u.service, u.from, [](InstanceRt& instance, std::uint32_t) {
+        instance.block = BlockMode::None;
+        instance.traceIds.unlock();
+    });
     for (std::uint32_t i : u.newInstances)
         retireInstance(i);
     service.holdUnlessPinned = kNone;
