@@ -218,13 +218,11 @@ std::uint32_t Simulation::Impl::allocFrame()
         index = static_cast<std::uint32_t>(frames.size());
         frames.emplace_back();
     }
-    frames[index].inUse = true;
     return index;
 }
 
 void Simulation::Impl::releaseFrame(std::uint32_t index)
 {
-    frames[index].inUse = false;
     freeFrames.push_back(index);
 }
 
@@ -246,7 +244,6 @@ std::uint32_t Simulation::Impl::allocTxn()
     txn.failed = false;
     txn.heldAtGateway = false;
     txn.disruption = 0;
-    txn.inUse = true;
     return index;
 }
 
@@ -554,7 +551,6 @@ void Simulation::Impl::onComplete(std::uint32_t t)
         txn.record.failed = txn.failed;
         records.push_back(txn.record);
     }
-    txn.inUse = false;
     freeTxns.push_back(t);
 }
 

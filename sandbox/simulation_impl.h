@@ -96,7 +96,6 @@ struct Txn
     bool failed = false;
     bool heldAtGateway = false;
     double disruption = 0;
-    bool inUse = false;
 };
 
 struct Frame
@@ -119,7 +118,6 @@ struct Frame
         Unavailable,
         Failed
     } status = Status::Ok;
-    bool inUse = false;
 };
 
 struct UpdateRt
@@ -141,7 +139,6 @@ struct UpdateRt
     std::deque<std::uint32_t> heldRoots;
     std::uint64_t runningReaching = 0;
     bool holdingRoots = false;
-    double lastSampleAt = -1;
     // On-demand tracking: transactions running at set-up, counted as old-version
     // users until they show otherwise (a request to the service without the
     // old version's pin proves the transaction never used it).
