@@ -7,6 +7,19 @@
 
 namespace concord::core {
 
+// What kind of failure an Error is, for callers that map errors onto status
+// codes (the gRPC API). Parsers leave it Unspecified.
+enum class ErrorCode
+{
+    Unspecified,
+    InvalidArgument,     // the caller's input is wrong; `message` names the field
+    NotFound,            // the service, version or update does not exist
+    FailedPrecondition,  // valid, but not in this state (e.g. a second update of a service)
+    AlreadyExists,
+    Unavailable,  // the driver or journal cannot do it right now; retrying may help
+    Internal,
+};
+
 // Where and why an input was rejected. Line and column are 1-based; 0 means
 // "not known" (e.g. an error about the document as a whole).
 struct Error
@@ -15,6 +28,7 @@ struct Error
     int line = 0;
     int column = 0;
     std::string message;
+    ErrorCode code = ErrorCode::Unspecified;
 
     // "source:line:column: message", leaving out the parts that are unknown.
     std::string toString() const;
@@ -44,5 +58,21 @@ public:
 private:
     std::variant<T, Error> m_state;
 };
+
+// Success or the Error that prevented it, for operations without a value.
+using Status = Result<std::monostate>;
+inline Status okStatus()
+{
+    return std::monostate{};
+}
+// An Error that carries a code and no position (runtime failures, not parse errors).
+inline Error makeError(ErrorCode code, std::string message, std::string source = {})
+{
+    Error error;
+    error.source = std::move(source);
+    error.message = std::move(message);
+    error.code = code;
+    return error;
+}
 
 }  // namespace concord::core
