@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
+#include "controller/builtin_topology.h"
 #include "controller/ctl_command.h"
 #include "controller/daemon_options.h"
+#include "sandbox/topology.h"
 
 namespace concord::controller {
 namespace {
@@ -85,6 +88,18 @@ TEST(DaemonOptions, LoopbackAddresses)
     EXPECT_FALSE(isLoopbackAddress("10.0.0.1:80"));
     EXPECT_FALSE(isLoopbackAddress("[::]:80"));
     EXPECT_FALSE(isLoopbackAddress("example.com:80"));
+}
+
+TEST(BuiltinTopology, IsTheExampleSystemAndParses)
+{
+    std::ifstream file(CONCORD_TOPOLOGY_DIR "/example.yaml");
+    std::ostringstream text;
+    text << file.rdbuf();
+    EXPECT_EQ(builtinExampleTopology(), text.str());
+    const auto topology =
+        sandbox::parseTopology(std::string(builtinExampleTopology()), "<builtin>");
+    ASSERT_TRUE(topology.ok()) << topology.error().toString();
+    EXPECT_NE(topology->findService("auth-service"), nullptr);
 }
 
 int ctl(std::vector<std::string> args, std::string& out, std::string& err)
