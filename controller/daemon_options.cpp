@@ -17,10 +17,13 @@ Runs the Concord controller: the gRPC API of docs/api.md over a mesh driver.
 driver (the sandbox: a simulated mesh with live traffic in wall-clock time)
   --sandbox              use the sandbox driver (the default, and for now the only one)
   --topology FILE        topology YAML (default: the built-in example system)
+  --generate N           instead: a generated scale-free mesh of N services (2…5000)
   --rate R               root requests per second (default: the topology's)
   --speed X              run the sandbox X times faster than the wall clock (default 1)
   --seed N               random seed of the sandbox (default 1)
   --deploy-delay MS      until a deployed version's instances are ready (default 300)
+  --rule-propagation MS  how long rules take to reach the sidecars (default: the
+                         topology's message delay); the runner waits this long per phase
 
 API
   --listen HOST:PORT     address to serve on (default 127.0.0.1:7443; port 0 = any free port).
@@ -85,7 +88,14 @@ bool takeValue(DaemonOptions& o, const std::string& flag, const std::string& val
         return setNumber(flag, value, 0.01, 1000, o.speed, err);
     else if (flag == "--deploy-delay")
         return setNumber(flag, value, 0, 3.6e6, o.deployDelayMs, err);
-    else if (flag == "--seed") {
+    else if (flag == "--rule-propagation")
+        return setNumber(flag, value, 0, 3.6e6, o.rulePropagationMs, err);
+    else if (flag == "--generate") {
+        double n = 0;
+        if (!setNumber(flag, value, 2, 5000, n, err))
+            return false;
+        o.generateServices = static_cast<int>(n);
+    } else if (flag == "--seed") {
         double seed = 0;
         if (!setNumber(flag, value, 0, 9e15, seed, err))
             return false;
@@ -113,6 +123,10 @@ bool takeValue(DaemonOptions& o, const std::string& flag, const std::string& val
 
 bool validate(const DaemonOptions& o, std::ostream& err)
 {
+    if (o.generateServices > 0 && !o.topologyFile.empty()) {
+        err << "concordd: give --topology or --generate, not both\n";
+        return false;
+    }
     if (o.tlsCert.empty() != o.tlsKey.empty()) {
         err << "concordd: --tls-cert and --tls-key go together\n";
         return false;

@@ -13,7 +13,8 @@ namespace concord::controller {
 struct DaemonOptions
 {
     // Driver: the sandbox (the only one so far; kubernetes comes later).
-    std::string topologyFile;          // empty = the built-in example system
+    std::string topologyFile;  // empty = the built-in example system
+    int generateServices = 0;  // > 0: instead, a scale-free mesh of this many services (seed)
     double rootRequestsPerSecond = 0;  // > 0 overrides the topology's arrival rate
     double speed = 1;                  // virtual ms per wall ms (tests run faster)
     std::uint64_t seed = 1;
@@ -28,6 +29,9 @@ struct DaemonOptions
     // `tokenOut` (mode 0600; default defaultTokenPath()).
     std::string tokenFile;
     std::string tokenOut;
+    // Sandbox: how long applied rules take to reach every sidecar; < 0 = the
+    // topology's message delay. Longer gaps make each phase visible (demos, tests).
+    double rulePropagationMs = -1;
 
     bool tlsEnabled() const { return !tlsCert.empty(); }
 };

@@ -51,6 +51,10 @@ TEST(DaemonOptions, ParsesEveryValue)
     EXPECT_EQ(options->journalPath, "/tmp/j.db");
     EXPECT_EQ(options->tokenFile, "tokens");
     EXPECT_TRUE(options->tokenOut.empty());
+    EXPECT_DOUBLE_EQ(options->rulePropagationMs, 250);
+    const auto generated = parse({"--generate", "20", "--seed", "3"});
+    ASSERT_TRUE(generated);
+    EXPECT_EQ(generated->generateServices, 20);
 }
 
 TEST(DaemonOptions, RefusesARemoteAddressWithoutTls)
@@ -65,16 +69,20 @@ TEST(DaemonOptions, RefusesARemoteAddressWithoutTls)
 TEST(DaemonOptions, RejectsBadValuesWithTheFlag)
 {
     std::string error;
-    for (const auto& args : std::vector<std::vector<std::string>>{{"--rate", "fast"},
-                                                                  {"--rate", "-1"},
-                                                                  {"--speed", "0"},
-                                                                  {"--speed", "nan"},
-                                                                  {"--listen", "nohost"},
-                                                                  {"--tls-cert", "c.pem"},
-                                                                  {"--tls-client-ca", "ca.pem"},
-                                                                  {"--frobnicate", "1"},
-                                                                  {"--journal"},
-                                                                  {"positional"}}) {
+    for (const auto& args :
+         std::vector<std::vector<std::string>>{{"--rate", "fast"},
+                                               {"--rate", "-1"},
+                                               {"--speed", "0"},
+                                               {"--speed", "nan"},
+                                               {"--listen", "nohost"},
+                                               {"--tls-cert", "c.pem"},
+                                               {"--tls-client-ca", "ca.pem"},
+                                               {"--frobnicate", "1"},
+                                               {"--generate", "1"},
+                                               {"--generate", "20", "--topology", "t.yaml"},
+                                               {"--rule-propagation", "-5"},
+                                               {"--journal"},
+                                               {"positional"}}) {
         EXPECT_FALSE(parse(args, &error)) << args[0];
         EXPECT_NE(error.find("concordd: "), std::string::npos) << error;
     }
