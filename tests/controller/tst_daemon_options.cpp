@@ -34,11 +34,31 @@ TEST(DaemonOptions, DefaultsServeTheSandboxOnLoopback)
 
 TEST(DaemonOptions, ParsesEveryValue)
 {
-    const auto options = parse(
-        {"serve",        "--topology", "t.yaml",    "--rate",         "40",    "--speed",
-         "20",           "--seed",     "7",         "--deploy-delay", "50",    "--listen",
-         "0.0.0.0:9000", "--tls-cert", "c.pem",     "--tls-key",      "k.pem", "--tls-client-ca",
-         "ca.pem",       "--journal",  "/tmp/j.db", "--token-file",   "tokens"});
+    const auto options = parse({"serve",
+                                "--topology",
+                                "t.yaml",
+                                "--rate",
+                                "40",
+                                "--speed",
+                                "20",
+                                "--seed",
+                                "7",
+                                "--deploy-delay",
+                                "50",
+                                "--listen",
+                                "0.0.0.0:9000",
+                                "--tls-cert",
+                                "c.pem",
+                                "--tls-key",
+                                "k.pem",
+                                "--tls-client-ca",
+                                "ca.pem",
+                                "--journal",
+                                "/tmp/j.db",
+                                "--token-file",
+                                "tokens",
+                                "--rule-propagation",
+                                "250"});
     ASSERT_TRUE(options);
     EXPECT_EQ(options->topologyFile, "t.yaml");
     EXPECT_DOUBLE_EQ(options->rootRequestsPerSecond, 40);
