@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -156,6 +157,10 @@ struct RunnerOptions
 {
     double tickMs = 20;  // wall-clock period of the reconcile loop (it also wakes on changes)
     std::size_t keepFinished = 200;  // finished updates kept in memory for Watch/List
+    // Called on the runner's thread when an update's step was journaled
+    // (point "journaled", before its effect) and when its effect was applied
+    // ("applied"). concordd's crash test uses it to kill -9 itself there.
+    std::function<void(std::string_view updateId, RunPhase step, std::string_view point)> stepHook;
 };
 
 class UpdateRunner final
