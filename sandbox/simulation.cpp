@@ -95,6 +95,12 @@ Simulation::Impl::Impl(Topology topo, SimConfig cfg)
                 service.serving = static_cast<std::uint32_t>(service.versions.size());
             service.versions.push_back(version.name);
             service.scripts.push_back(&spec.scriptOf(version.name));
+            VersionRt rt;
+            rt.parent = version.parent;
+            rt.image = version.image;
+            rt.replicas = version.instances;
+            rt.pin = pin;
+            service.versionRt.push_back(std::move(rt));
             row.push_back(version.name);
         }
         serviceIndex.emplace(spec.name, static_cast<std::uint32_t>(services.size()));
@@ -162,6 +168,12 @@ std::uint32_t Simulation::Impl::createInstance(std::uint32_t service, std::uint3
                        {"version", services[service].versions[version]}};
     instance.live = live;
     instance.recording = trackingOn;
+    instance.createdAt = engine.now();
+    std::size_t ordinal = 0;
+    for (std::uint32_t i : services[service].instances)
+        ordinal += instances[i].version == version ? 1 : 0;
+    instance.name = services[service].name + "-" + services[service].versions[version] + "-" +
+                    std::to_string(ordinal);
     const auto index = static_cast<std::uint32_t>(instances.size());
     instances.push_back(std::move(instance));
     services[service].instances.push_back(index);
@@ -271,6 +283,9 @@ void Simulation::Impl::dispatch(const Event& event)
         case kUpdate:
             onUpdate(event.a, static_cast<UpdateStage>(event.b));
             break;
+        case kVersionReady:
+            onVersionReady(event.a, event.b);
+            break;
         default:
             break;
     }
@@ -368,6 +383,7 @@ void Simulation::Impl::sendRequest(std::uint32_t f)
         !hasPin(txn, frame.service, service.holdUnlessPinned)) {
         frame.heldSince = engine.now();
         service.held.push_back(f);
+        ++heldTotal;
         if (service.update != kNone)
             ++updates[service.update].metrics.heldRequests;
         provedUnpinned(frame.service, txn);  // may drain the DiffSet and release us
@@ -419,14 +435,18 @@ void Simulation::Impl::onArrive(std::uint32_t f)
         // the caller's retry (new default route) leaves no trace here.
         if (rejected.size() < kMaxRejectedKept)
             rejected.push_back(txn.id);
+        ++rejectedTotal;
         provedUnpinned(frame.service, txn);
         if (services[instance.service].update != kNone)
             ++updates[services[instance.service].update].metrics.rejected503;
         reject();
         return;
     }
-    if (instance.recording && instance.traceIds.insert(txn.id))
+    if (instance.recording && instance.traceIds.insert(txn.id)) {
         onRecorded(frame.instance, txn);
+        if (!liveDrains.empty())
+            liveOnRecorded(frame.instance, txn);
+    }
     const std::uint32_t update = services[instance.service].update;
     if (update != kNone && instance.version != updates[update].from)
         provedUnpinned(frame.service, txn);  // served by the new version: never used the old
@@ -507,6 +527,8 @@ void Simulation::Impl::onResponse(std::uint32_t f)
         sendRequest(f);
         return;
     }
+    if (edgeStatsOn)
+        countEdge(frame);
     if (frame.status == Frame::Status::Ok && frame.pinToAdd != kNone)
         addPin(txn, frame.pinToAdd);
     // Time lost to retries counts as disruption.
@@ -547,6 +569,8 @@ void Simulation::Impl::onComplete(std::uint32_t t)
         ++metrics.inconsistentTransactions;
     metrics.disruption += txn.disruption;
     afterCompletion(txn);
+    if (!liveDrains.empty())
+        liveAfterCompletion(txn);
     if (config.keepRecords) {
         txn.record.failed = txn.failed;
         records.push_back(txn.record);
@@ -609,21 +633,31 @@ Simulation::~Simulation() = default;
 void Simulation::runUntil(double time)
 {
     m_impl->engine.runUntil(time, [this](const Event& event) { m_impl->dispatch(event); });
+    m_impl->flushChanges();
 }
 
 void Simulation::runRealTime(double until, const RealTimePacer& pacer,
                              const std::atomic<bool>& stop)
 {
     Impl& impl = *m_impl;
-    // Sleep in short slices so a stop request is seen promptly.
+    // Sleep in short slices so a stop request is seen promptly even without wake().
     constexpr auto kSlice = std::chrono::milliseconds(20);
     while (!stop.load(std::memory_order_relaxed)) {
+        if (impl.hasPosted.load(std::memory_order_acquire)) {
+            // Catch up with the wall clock first: a closure acts at the current virtual time.
+            const double at = std::min(pacer.virtualNow(), until);
+            if (at > impl.engine.now())
+                runUntil(at);
+            impl.runPosted();
+            impl.flushChanges();
+            continue;
+        }
         const double next = impl.engine.empty() ? until : std::min(impl.engine.nextTime(), until);
-        const auto due = pacer.wallAt(next);
         const auto now = RealTimePacer::Clock::now();
+        const bool finite = std::isfinite(next);
+        const auto due = finite ? pacer.wallAt(next) : now + kSlice;
         if (due > now) {
-            std::this_thread::sleep_for(
-                std::min<RealTimePacer::Clock::duration>(due - now, kSlice));
+            impl.waitForPost(std::min(due, now + kSlice));
             continue;
         }
         if (next >= until) {
@@ -631,6 +665,7 @@ void Simulation::runRealTime(double until, const RealTimePacer& pacer,
             return;
         }
         impl.engine.step([&](const Event& event) { impl.dispatch(event); });
+        impl.flushChanges();
     }
 }
 

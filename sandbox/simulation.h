@@ -1,8 +1,10 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -128,6 +130,119 @@ struct SimEvent
     std::string message;
 };
 
+// --- Live control: the types of the API the controller's SandboxDriver uses.
+
+// How the instances of one version treat requests (DESIGN.md §3 step 4, BF).
+enum class VersionBlock
+{
+    None,
+    RejectUnpinned,  // 503 unless the request carries the version's pin; nothing recorded
+    HoldUnpinned,    // unpinned requests to the service wait until the mode is lifted
+};
+
+// A driver-mode drain of one service's old version (the gateway's DiffSet).
+struct LiveDrainSpec
+{
+    std::string service;
+    std::string oldVersion;
+    bool liveAdds = false;           // WF: ids recorded after the snapshot join the DiffSet
+    std::string rulesYamlWhenEmpty;  // applied in the event the DiffSet first empties
+    double stragglerTtl = 0;  // ids of transactions older than this are stragglers; 0 = never
+    bool operator==(const LiveDrainSpec&) const = default;
+};
+
+struct LiveDrainStatus
+{
+    bool active = false;
+    std::uint64_t diffSetSize = 0;
+    std::uint64_t completedSinceStart = 0;
+    bool emptied = false;
+    double emptiedAt = -1;
+    std::uint64_t stragglerCount = 0;
+    std::vector<std::pair<core::TraceId, double>> stragglers;  // (id, age), oldest first, <= 100
+};
+
+struct LiveInstanceSet
+{
+    std::string instance;
+    std::uint64_t size = 0;
+    bool locked = false;
+};
+
+// Per-edge request counters, cumulative since the simulation started. Latency
+// buckets are logarithmic: bucket i holds latencies up to latencyBucketUpper(i).
+inline constexpr std::size_t kLatencyBuckets = 64;
+double latencyBucketUpper(std::size_t bucket);
+
+struct EdgeCounters
+{
+    std::string sourceService;  // "ingress" for root requests
+    std::string sourceVersion;  // empty for ingress
+    std::string destinationService;
+    std::string destinationVersion;  // empty when no instance was reached
+    std::uint64_t requests = 0;
+    std::uint64_t errors = 0;
+    double latencySum = 0;
+    std::array<std::uint64_t, kLatencyBuckets> latency{};
+};
+
+struct EdgeSnapshot
+{
+    double time = 0;  // virtual time of the snapshot
+    std::vector<EdgeCounters> edges;
+};
+
+struct InstanceSnapshot
+{
+    std::string name;
+    bool live = false;  // ready and receiving traffic
+    double createdAt = 0;
+    std::map<std::string, std::string> labels;
+};
+
+struct VersionSnapshot
+{
+    std::string name;
+    std::string parent;
+    std::string image;
+    int replicas = 1;
+    double createdAt = 0;
+    bool deployed = false;  // has instances that are not being retired
+    bool ready = false;
+    VersionBlock block = VersionBlock::None;
+    bool locked = false;
+    std::vector<InstanceSnapshot> instances;  // pods that still exist
+};
+
+struct ServiceSnapshot
+{
+    std::string name;
+    std::string group;
+    std::vector<std::string> callees;
+    std::string defaultVersion;  // where an unpinned request goes under the current rules
+    std::vector<VersionSnapshot> versions;
+};
+
+struct MeshSnapshot
+{
+    std::string name;
+    std::string pinHeader;
+    double time = 0;
+    std::vector<ServiceSnapshot> services;
+};
+
+struct LiveTotals
+{
+    std::uint64_t transactionsStarted = 0;
+    std::uint64_t transactionsCompleted = 0;
+    std::uint64_t failedTransactions = 0;
+    std::uint64_t inconsistentTransactions = 0;
+    std::uint64_t retriedRequests = 0;
+    std::uint64_t rejectedRequests = 0;
+    std::uint64_t heldRequests = 0;
+    int peakInstances = 0;
+};
+
 // The simulated mesh: instances with per-instance tracemgr state, an
 // Envoy-like router fed with the generated Istio YAML, a gateway with its
 // completed set and DiffSet, a Poisson traffic generator, the update
@@ -172,6 +287,54 @@ public:
     std::size_t heldTraceIds() const;
 
     void setObserver(std::function<void(const SimEvent&)> observer);
+
+    // --- Live control (simulation_control.cpp), for a controller driving the
+    // mesh step by step instead of the in-sandbox strategies. post() and wake()
+    // are thread-safe; every other method must run on the thread that runs the
+    // simulation (post a closure to it).
+
+    // Queues `task` for runRealTime()/runForever(), which run it between events
+    // at the current virtual time, waking up at once if they were sleeping.
+    void post(std::function<void()> task);
+    // Makes a sleeping runRealTime() re-check its `stop` flag now.
+    void wake();
+    // Runs the queued closures now (e.g. those left when the loop stopped).
+    void runPosted();
+    // runRealTime() with no end: runs until `stop` turns true.
+    void runForever(const RealTimePacer& pacer, const std::atomic<bool>& stop);
+    // Called between events, never inside one, after a version became ready, a
+    // drain emptied or rules changed (runRealTime, runUntil). takeChange()
+    // reports and clears a change nobody was told about yet.
+    void setChangeCallback(std::function<void()> callback);
+    bool takeChange();
+    // Starts the per-edge counters (off by default: the batch runs do not pay for them).
+    void enableEdgeStats();
+
+    // Adds a version under `parent`: it inherits the parent's script and replicas.
+    core::Status registerVersion(std::string_view service, std::string_view version,
+                                 std::string_view parent, std::string_view image);
+    // Creates the version's replicas (unless it has instances); they go live
+    // `readyDelay` later (0: at once). Idempotent.
+    core::Status deployVersion(std::string_view service, std::string_view version,
+                               double readyDelay);
+    bool versionReady(std::string_view service, std::string_view version) const;
+    // Replaces the service's rules; bad YAML is rejected and the old rules stay.
+    core::Status applyRulesYaml(std::string_view service, std::string_view yaml);
+    core::Status setBlockMode(std::string_view service, std::string_view version,
+                              VersionBlock mode);
+    core::Status setLocked(std::string_view service, std::string_view version, bool locked);
+    core::Result<std::vector<LiveInstanceSet>> instanceSets(std::string_view service,
+                                                            std::string_view version) const;
+    // A drain with the same spec is left alone; a different one replaces it.
+    core::Status startDrain(const LiveDrainSpec& spec);
+    LiveDrainStatus drainStatus(std::string_view service) const;
+    // Ends the drain; true when it had emptied. No drain: false.
+    core::Result<bool> stopDrain(std::string_view service);
+    // Removes the version's instances; they finish what they hold.
+    core::Status retireVersion(std::string_view service, std::string_view version);
+    EdgeSnapshot edgeSnapshot() const;
+    MeshSnapshot meshSnapshot() const;
+    LiveTotals liveTotals() const;
 
 private:
     struct Impl;

@@ -6,7 +6,14 @@
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -24,11 +31,12 @@ inline constexpr std::uint32_t kNone = 0xffffffffu;
 enum EventKind : std::uint32_t
 {
     kRootArrival,
-    kArrive,    // a = frame: request reaches its instance
-    kStep,      // a = frame: run the frame's next script step
-    kResponse,  // a = frame: the frame's answer reaches its caller
-    kComplete,  // a = txn: the answer reaches the ingress gateway
-    kUpdate,    // a = update, b = UpdateStage
+    kArrive,        // a = frame: request reaches its instance
+    kStep,          // a = frame: run the frame's next script step
+    kResponse,      // a = frame: the frame's answer reaches its caller
+    kComplete,      // a = txn: the answer reaches the ingress gateway
+    kUpdate,        // a = update, b = UpdateStage
+    kVersionReady,  // a = pin index of the version, b = its deploy generation (live control)
 };
 
 enum class UpdateStage : std::uint64_t
@@ -42,14 +50,30 @@ enum class UpdateStage : std::uint64_t
     Timeout,
 };
 
+// Live-control state of one version (registration data, deploy, block and lock).
+struct VersionRt
+{
+    std::string parent;
+    std::string image;
+    int replicas = 1;
+    double createdAt = 0;
+    std::uint32_t pin = 0;        // index into Impl::pins: the version's node in the edge counters
+    std::uint64_t deployGen = 0;  // a ready event of an older deploy is ignored
+    VersionBlock block = VersionBlock::None;
+    bool locked = false;
+};
+
 struct ServiceRt
 {
     std::string name;
     const ServiceSpec* spec = nullptr;
-    std::vector<std::string> versions;                    // index = version id
-    std::vector<const std::vector<Step>*> scripts;        // per version
-    std::vector<std::vector<std::uint32_t>> callTargets;  // per version, per step: callee or kNone
-    std::vector<std::uint32_t> instances;                 // every pod ever created
+    std::vector<std::string> versions;              // index = version id
+    std::vector<const std::vector<Step>*> scripts;  // per version
+    // Per version, per step: callee or kNone. A deque: frames point at the
+    // vectors, and registering a version must not move them.
+    std::deque<std::vector<std::uint32_t>> callTargets;
+    std::vector<VersionRt> versionRt;      // per version
+    std::vector<std::uint32_t> instances;  // every pod ever created
     std::uint32_t roundRobin = 0;
     std::uint32_t serving = 0;  // version serving before any update
     std::string rulesYaml;
@@ -77,6 +101,8 @@ struct InstanceRt
     bool recording = true;
     BlockMode block = BlockMode::None;
     core::TraceIdSet traceIds;
+    std::string name;  // "<service>-<version>-<n>"
+    double createdAt = 0;
 };
 
 struct Pin
@@ -143,6 +169,31 @@ struct UpdateRt
     // users until they show otherwise (a request to the service without the
     // old version's pin proves the transaction never used it).
     absl::flat_hash_set<core::TraceId> conservative;
+};
+
+// A driver-mode drain (live control): the DiffSet of one service's old version.
+struct LiveDrain
+{
+    LiveDrainSpec spec;
+    std::uint32_t version = 0;
+    core::DiffSet diff;
+    absl::flat_hash_map<core::TraceId, double> start;  // id -> transaction start
+    std::uint64_t completedAtStart = 0;
+    bool emptied = false;
+    double emptiedAt = -1;
+};
+
+// Cumulative counters of one (source version -> destination version) edge.
+struct EdgeRt
+{
+    std::uint32_t sourceService = kNone;  // kNone: ingress
+    std::uint32_t sourceVersion = kNone;
+    std::uint32_t destinationService = 0;
+    std::uint32_t destinationVersion = kNone;  // kNone: no instance reached
+    std::uint64_t requests = 0;
+    std::uint64_t errors = 0;
+    double latencySum = 0;
+    std::array<std::uint64_t, kLatencyBuckets> latency{};
 };
 
 struct Simulation::Impl
@@ -249,6 +300,40 @@ struct Simulation::Impl
     void pruneFinished();
     std::size_t pruneAt = kPruneCompletedAt;
     std::size_t heldIds() const;
+
+    // --- live control (simulation_control.cpp)
+    std::mutex postMutex;
+    std::condition_variable postCv;
+    std::vector<std::function<void()>> posted;
+    bool wakeRequested = false;
+    std::atomic<bool> hasPosted{false};
+    std::function<void()> changeCallback;
+    bool changePending = false;
+    bool edgeStatsOn = false;
+    absl::flat_hash_map<std::uint64_t, std::uint32_t> edgeIndex;  // (source, destination) node
+    std::vector<EdgeRt> edges;
+    std::map<std::uint32_t, LiveDrain> liveDrains;  // by service
+    std::uint64_t rejectedTotal = 0;
+    std::uint64_t heldTotal = 0;
+
+    void runPosted();
+    void waitForPost(std::chrono::steady_clock::time_point deadline);
+    void flushChanges()
+    {
+        if (changePending && changeCallback) {
+            changePending = false;
+            changeCallback();
+        }
+    }
+    void countEdge(const Frame& frame);
+    void liveAfterCompletion(const Txn& txn);
+    void liveOnRecorded(std::uint32_t instance, const Txn& txn);
+    void drainEmptied(LiveDrain& drain, std::uint32_t service);
+    void onVersionReady(std::uint32_t pin, std::uint64_t generation);
+    core::Status applyYaml(std::uint32_t service, std::string_view yaml, bool dryRun);
+    std::uint32_t findVersion(std::uint32_t service, std::string_view name) const;
+    core::Result<Pin> resolve(std::string_view service, std::string_view version) const;
+    std::string defaultVersion(std::uint32_t service) const;
 };
 
 }  // namespace concord::sandbox

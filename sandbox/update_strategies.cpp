@@ -35,7 +35,7 @@ core::Result<std::size_t> Simulation::scheduleUpdate(UpdateRequest request)
         return fail("service '" + request.service + "' has no version '" + request.toVersion + "'");
     if (from == to)
         return fail("the update goes from '" + request.fromVersion + "' to itself");
-    if (service.spec->versions[to].instances <= 0)
+    if (service.versionRt[to].replicas <= 0)
         return fail("version '" + request.toVersion + "' has no instances to deploy");
     for (const UpdateRt& other : impl.updates) {
         if (other.service == it->second && !other.done)
@@ -122,7 +122,7 @@ void Simulation::Impl::requestUpdate(UpdateRt& u, std::uint32_t index)
         for (const auto& [id, t] : running)
             u.runningReaching += entryReaches(txns[t].entry, u.service) ? 1 : 0;
     }
-    const int replicas = service.spec->versions[u.to].instances;
+    const int replicas = service.versionRt[u.to].replicas;
     for (int i = 0; i < replicas; ++i)
         u.newInstances.push_back(createInstance(u.service, u.to, false));
     scheduleStage(index, u.metrics.request.deployDelay, UpdateStage::NewReady);
