@@ -133,18 +133,18 @@ void SandboxDriver::startTraffic()
 
 void SandboxDriver::stop()
 {
-    if (m_simThread.load() == std::this_thread::get_id()) {
-        m_stop.store(true);  // from the listener: the thread ends; the destructor joins
-        return;
-    }
+    if (m_simThread.load() == std::this_thread::get_id())
+        return;  // from the listener: joining ourselves would hang (see the header)
     const std::lock_guard lock(m_modeMutex);
     if (!m_thread.joinable())
         return;
+    // Freeze the clock before nowMs() stops reading the pacer: it never goes back.
+    m_frozenNow.store(m_pacer->virtualNow());
     m_running.store(false, std::memory_order_release);
     m_stop.store(true);
     m_sim->wake();
     m_thread.join();
-    m_frozenNow.store(std::max(m_sim->now(), m_pacer->virtualNow()));
+    m_frozenNow.store(std::max(m_frozenNow.load(), m_sim->now()));
     m_stopped = true;
 }
 

@@ -38,8 +38,8 @@ struct SandboxDriverOptions
 // deploys made then are ready at once (as pods that survived the restart).
 //
 // Virtual time: nowMs() and every duration the driver reports (latencies,
-// straggler ages, rates per second) are in virtual ms; timestamps in mesh()
-// are wall-clock Unix ms.
+// straggler ages) are virtual ms, and edge request rates are per virtual
+// second; timestamps in mesh() are wall-clock Unix ms.
 //
 // The change listener is called from the simulation thread (or, before
 // startTraffic(), from the thread whose action caused the change) with no
@@ -62,6 +62,7 @@ public:
     void startTraffic();
     // Stops and joins the simulation thread promptly. Idempotent. Afterwards
     // the driver still answers (actions run directly, time stands still).
+    // Ignored when called from the change listener (the thread cannot join itself).
     void stop();
     bool trafficRunning() const { return m_running.load(std::memory_order_acquire); }
 

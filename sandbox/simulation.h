@@ -145,8 +145,10 @@ struct LiveDrainSpec
 {
     std::string service;
     std::string oldVersion;
-    bool liveAdds = false;           // WF: ids recorded after the snapshot join the DiffSet
-    std::string rulesYamlWhenEmpty;  // applied in the event the DiffSet first empties
+    bool liveAdds = false;  // WF: ids recorded after the snapshot join the DiffSet
+    // Applied in the event the DiffSet first empties; the old version's instances then
+    // also turn unpinned requests away, so one routed there just before is retried.
+    std::string rulesYamlWhenEmpty;
     double stragglerTtl = 0;  // ids of transactions older than this are stragglers; 0 = never
     bool operator==(const LiveDrainSpec&) const = default;
 };

@@ -174,13 +174,21 @@ void Simulation::Impl::liveOnRecorded(std::uint32_t instance, const Txn& txn)
 }
 
 // The WF swap happens here, in the very event that freed the old version: any
-// later, a new transaction could have used the old version in between.
+// later, a new transaction could have used the old version in between. A
+// request routed to the old version just before the swap is still on its way;
+// no running transaction holds the old pin any more, so the old instances now
+// turn every request away (503, unrecorded) and the retry takes the new rules.
 void Simulation::Impl::drainEmptied(LiveDrain& drain, std::uint32_t service)
 {
     drain.emptied = true;
     drain.emptiedAt = engine.now();
-    if (!drain.spec.rulesYamlWhenEmpty.empty())
+    if (!drain.spec.rulesYamlWhenEmpty.empty()) {
         (void)applyYaml(service, drain.spec.rulesYamlWhenEmpty, false);  // validated at start
+        services[service].versionRt[drain.version].block = VersionBlock::RejectUnpinned;
+        forEachInstance(service, drain.version, [](InstanceRt& instance, std::uint32_t) {
+            instance.block = BlockMode::RequirePin;
+        });
+    }
     changePending = true;
 }
 

@@ -354,7 +354,7 @@ TEST(SimulationControl, PostedClosuresRunPromptlyInRealTime)
     std::thread loop([&] { sim.runForever(pacer, stop); });
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     std::vector<double> latencies;
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i < 15; ++i) {
         std::promise<double> ran;
         const auto posted = std::chrono::steady_clock::now();
         sim.post([&] {
@@ -366,7 +366,7 @@ TEST(SimulationControl, PostedClosuresRunPromptlyInRealTime)
         std::this_thread::sleep_for(std::chrono::milliseconds(7));
     }
     std::sort(latencies.begin(), latencies.end());
-    EXPECT_LT(latencies[2], 8);  // the median: a 20 ms poll would give ~10
+    EXPECT_LT(latencies[7], 5);  // the median: polling in 20 ms slices would give ~10
     // A closure runs at the current virtual time.
     std::promise<double> at;
     sim.post([&] { at.set_value(sim.now()); });
@@ -377,5 +377,33 @@ TEST(SimulationControl, PostedClosuresRunPromptlyInRealTime)
     loop.join();
     const std::chrono::duration<double, std::milli> stopping =
         std::chrono::steady_clock::now() - start;
-    EXPECT_LT(stopping.count(), 15);
+    EXPECT_LT(stopping.count(), 100);
+}
+
+TEST(SimulationControl, WaitForFreeSwapLeavesNoRequestInFlightToTheOldVersion)
+{
+    // Requests routed to v1 just before the swap still arrive there afterwards;
+    // over many swaps at a moderate load none may make a transaction inconsistent.
+    std::uint64_t swaps = 0;
+    std::uint64_t inconsistent = 0;
+    for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+        SimConfig config;
+        config.seed = seed;
+        config.meanArrivalInterval = 500;
+        Simulation sim(example(), config);
+        sim.runUntil(5000);
+        ASSERT_TRUE(sim.deployVersion("auth-service", "v2", 0).ok());
+        ASSERT_TRUE(
+            sim.applyRulesYaml("auth-service", authRules(UpdatePhase::NewVersionOnline)).ok());
+        ASSERT_TRUE(
+            sim.startDrain({"auth-service", "v1", true, authRules(UpdatePhase::Retired), 0}).ok());
+        if (!runUntilTrue(
+                sim, [&] { return sim.drainStatus("auth-service").emptied; }, 200000))
+            continue;
+        ++swaps;
+        sim.runUntil(sim.now() + 15000);
+        inconsistent += sim.liveTotals().inconsistentTransactions;
+    }
+    EXPECT_GT(swaps, 10u);
+    EXPECT_EQ(inconsistent, 0u);
 }
