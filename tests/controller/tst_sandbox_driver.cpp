@@ -332,3 +332,93 @@ TEST(SandboxDriver, ActionsFromInsideTheListenerDoNotDeadlock)
     ASSERT_TRUE(waitFor([&] { return seen.load() > 0; }, 3000));
     EXPECT_TRUE(readyInside.load());
 }
+
+TEST(SandboxDriver, StateReestablishedBeforeTrafficHolds)
+{
+    // What a runner resuming in the Drain phase of a CV update does before concordd
+    // starts traffic: the fresh mesh has no old transactions, so the drain is empty at once.
+    SandboxDriver driver(options());
+    std::atomic<int> changes{0};
+    driver.setChangeListener([&] { ++changes; });
+    ASSERT_TRUE(driver.deploy("auth-service", "v2").ok());
+    ASSERT_TRUE(driver.applyRules("auth-service", authRules(UpdatePhase::SwitchDefault)).ok());
+    ASSERT_TRUE(driver.setBlockMode("auth-service", "v1", BlockMode::RejectUnpinned).ok());
+    ASSERT_TRUE(driver.setLocked("auth-service", "v1", true).ok());
+    DrainSpec spec;
+    spec.service = "auth-service";
+    spec.oldVersion = "v1";
+    ASSERT_TRUE(driver.startDrain(spec).ok());
+    EXPECT_TRUE(driver.drainStatus("auth-service").emptied);
+    EXPECT_GE(changes.load(), 2);  // ready, rules, drain emptied — told on the caller's thread
+    driver.startTraffic();
+    std::uint64_t cursor = 0;
+    (void)driver.edgeStats(cursor);
+    waitVirtual(driver, 3000);
+    const auto stats = driver.edgeStats(cursor);
+    for (const EdgeStats& edge : stats) {
+        if (edge.destinationService == "auth-service")
+            EXPECT_EQ(edge.destinationVersion, "v2") << edge.sourceService;
+    }
+    ASSERT_NE(findEdge(stats, "portal-service", "auth-service"), nullptr);
+    const TrafficTotals totals = driver.totals();
+    EXPECT_GT(totals.transactionsCompleted, 0u);
+    EXPECT_EQ(totals.failedTransactions, 0u);
+    EXPECT_EQ(totals.rejectedRequests, 0u);
+}
+
+TEST(SandboxDriver, WaitForFreeSwapsWhenTheOldVersionIsFree)
+{
+    SandboxDriverOptions o = options(50);
+    o.meanArrivalIntervalMs = 1000;  // light load, so the old version is free now and then
+    SandboxDriver driver(std::move(o));
+    driver.startTraffic();
+    waitVirtual(driver, 3000);
+    ASSERT_TRUE(driver.deploy("auth-service", "v2").ok());
+    ASSERT_TRUE(waitFor([&] { return driver.ready("auth-service", "v2"); }, 3000));
+    ASSERT_TRUE(driver.applyRules("auth-service", authRules(UpdatePhase::NewVersionOnline)).ok());
+    DrainSpec spec;
+    spec.service = "auth-service";
+    spec.oldVersion = "v1";
+    spec.liveAdds = true;
+    spec.rulesYamlWhenEmpty = authRules(UpdatePhase::Retired);
+    ASSERT_TRUE(driver.startDrain(spec).ok());
+    ASSERT_TRUE(waitFor([&] { return driver.drainStatus("auth-service").emptied; }, 8000));
+    EXPECT_EQ(*driver.rulesYaml("auth-service"), spec.rulesYamlWhenEmpty);
+    const auto stopped = driver.stopDrain("auth-service");
+    ASSERT_TRUE(stopped.ok());
+    EXPECT_TRUE(*stopped);  // the swap won
+    ASSERT_TRUE(driver.retire("auth-service", "v1").ok());
+    waitVirtual(driver, 3000);
+    EXPECT_EQ(driver.totals().inconsistentTransactions, 0u);
+    EXPECT_EQ(driver.totals().failedTransactions, 0u);
+}
+
+TEST(SandboxDriver, BlockForFreeHoldsAndReleases)
+{
+    SandboxDriver driver(options(50));
+    driver.startTraffic();
+    waitVirtual(driver, 3000);
+    ASSERT_TRUE(driver.deploy("auth-service", "v2").ok());
+    ASSERT_TRUE(waitFor([&] { return driver.ready("auth-service", "v2"); }, 3000));
+    ASSERT_TRUE(driver.applyRules("auth-service", authRules(UpdatePhase::NewVersionOnline)).ok());
+    waitVirtual(driver, driver.rulePropagationMs());
+    ASSERT_TRUE(driver.setBlockMode("auth-service", "v1", BlockMode::HoldUnpinned).ok());
+    ASSERT_TRUE(driver.setLocked("auth-service", "v1", true).ok());
+    DrainSpec spec;
+    spec.service = "auth-service";
+    spec.oldVersion = "v1";
+    ASSERT_TRUE(driver.startDrain(spec).ok());
+    ASSERT_TRUE(waitFor([&] { return driver.drainStatus("auth-service").emptied; }, 8000));
+    EXPECT_GT(driver.totals().heldRequests, 0u);
+    ASSERT_TRUE(driver.applyRules("auth-service", authRules(UpdatePhase::SwitchDefault)).ok());
+    ASSERT_TRUE(driver.setBlockMode("auth-service", "v1", BlockMode::None).ok());
+    ASSERT_TRUE(driver.applyRules("auth-service", authRules(UpdatePhase::Retired)).ok());
+    ASSERT_TRUE(driver.retire("auth-service", "v1").ok());
+    ASSERT_TRUE(driver.stopDrain("auth-service").ok());
+    const std::uint64_t started = driver.totals().transactionsStarted;
+    // The released transactions finish: completions overtake the starts of the hold.
+    ASSERT_TRUE(
+        waitFor([&] { return driver.totals().transactionsCompleted > started + 100; }, 5000));
+    EXPECT_EQ(driver.totals().inconsistentTransactions, 0u);
+    EXPECT_EQ(driver.totals().failedTransactions, 0u);
+}
