@@ -196,7 +196,8 @@ double SandboxDriver::nowMs() const
 
 double SandboxDriver::rulePropagationMs() const
 {
-    return m_options.topology.messageDelay;
+    return m_options.rulePropagationMs >= 0 ? m_options.rulePropagationMs
+                                            : m_options.topology.messageDelay;
 }
 
 void SandboxDriver::setChangeListener(std::function<void()> listener)

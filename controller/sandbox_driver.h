@@ -27,6 +27,9 @@ struct SandboxDriverOptions
     double speed = 1;                  // virtual ms per wall ms
     double meanArrivalIntervalMs = 0;  // > 0 overrides the topology's arrival rate
     double deployDelayMs = 300;        // virtual ms until deployed instances are ready
+    // What rulePropagationMs() reports (the runner's wait after applying rules);
+    // < 0: the topology's message delay. The sandbox applies rules at once either way.
+    double rulePropagationMs = -1;
 };
 
 // Owns a Simulation that, once startTraffic() is called, runs in real time on

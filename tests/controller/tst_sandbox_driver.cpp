@@ -90,6 +90,9 @@ TEST(SandboxDriver, NoTrafficAndAStillClockBeforeStartTraffic)
     EXPECT_EQ(driver.kind(), "sandbox");
     EXPECT_FALSE(driver.trafficRunning());
     EXPECT_DOUBLE_EQ(driver.rulePropagationMs(), 5);
+    SandboxDriverOptions slow = options();
+    slow.rulePropagationMs = 250;
+    EXPECT_DOUBLE_EQ(SandboxDriver(std::move(slow)).rulePropagationMs(), 250);
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
     EXPECT_DOUBLE_EQ(driver.nowMs(), 0);
     EXPECT_EQ(driver.totals().transactionsStarted, 0u);
