@@ -157,6 +157,9 @@ struct RunnerOptions
 {
     double tickMs = 20;  // wall-clock period of the reconcile loop (it also wakes on changes)
     std::size_t keepFinished = 200;  // finished updates kept in memory for Watch/List
+    // resumeUnfinished(): how long (wall ms) to wait for re-deployed versions to
+    // be ready before re-applying rules that send traffic to them.
+    double resumeReadyTimeoutMs = 5000;
     // Called on the runner's thread when an update's step was journaled
     // (point "journaled", before its effect) and when its effect was applied
     // ("applied"). concordd's crash test uses it to kill -9 itself there.
