@@ -163,9 +163,11 @@ auto SandboxDriver::onSim(F&& task) const -> std::invoke_result_t<F&>
             notifyListener();
         return result;
     }
-    std::promise<R> promise;
-    std::future<R> future = promise.get_future();
-    m_sim->post([&] { promise.set_value(task()); });
+    // The closure owns the promise: set_value() may still be running when the
+    // waiting caller wakes up and returns.
+    auto promise = std::make_shared<std::promise<R>>();
+    std::future<R> future = promise->get_future();
+    m_sim->post([promise, &task] { promise->set_value(task()); });
     lock.unlock();
     return future.get();
 }

@@ -4,7 +4,6 @@
 // without a cluster and for the tests of the update runner and the API.
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
