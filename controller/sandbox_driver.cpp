@@ -11,6 +11,7 @@ namespace concord::controller {
 namespace {
 
 constexpr std::size_t kMaxCursors = 256;
+constexpr double kShareWindowMs = 2000;  // virtual; VersionInfo::trafficShare
 
 sandbox::SimConfig simConfig(const SandboxDriverOptions& options)
 {
@@ -215,7 +216,7 @@ MeshState SandboxDriver::mesh() const
 {
     auto [snapshot, edges] =
         onSim([this] { return std::make_pair(m_sim->meshSnapshot(), m_sim->edgeSnapshot()); });
-    // Requests per destination version since the previous mesh() call.
+    // Requests per destination version over the last window.
     std::map<std::pair<std::string, std::string>, double> perVersion;
     std::map<std::string, double> perService;
     {
@@ -223,12 +224,15 @@ MeshState SandboxDriver::mesh() const
         for (std::size_t i = 0; i < edges.edges.size(); ++i) {
             const sandbox::EdgeCounters& edge = edges.edges[i];
             const std::uint64_t before =
-                i < m_sharePrevious.edges.size() ? m_sharePrevious.edges[i].requests : 0;
+                i < m_shareBase.edges.size() ? m_shareBase.edges[i].requests : 0;
             const auto n = static_cast<double>(edge.requests - before);
             perVersion[{edge.destinationService, edge.destinationVersion}] += n;
             perService[edge.destinationService] += n;
         }
-        m_sharePrevious = std::move(edges);
+        if (edges.time - m_shareNext.time >= kShareWindowMs) {
+            m_shareBase = std::move(m_shareNext);
+            m_shareNext = std::move(edges);
+        }
     }
     MeshState state;
     state.name = snapshot.name;

@@ -128,8 +128,12 @@ private:
     std::map<std::uint64_t, Cursor> m_cursors;
     std::uint64_t m_nextCursor = 1;
     std::uint64_t m_cursorUses = 0;
+    // mesh()'s traffic shares are over current − m_shareBase, a window of at
+    // least kShareWindowMs however often mesh() is called: m_shareNext (taken a
+    // window after the base) becomes the base once it is a window old itself.
     mutable std::mutex m_shareMutex;
-    mutable sandbox::EdgeSnapshot m_sharePrevious;  // mesh(): traffic shares since its last call
+    mutable sandbox::EdgeSnapshot m_shareBase;
+    mutable sandbox::EdgeSnapshot m_shareNext;
 };
 
 }  // namespace concord::controller
