@@ -1196,7 +1196,7 @@ core::Result<UpdateSnapshot> UpdateRunner::abort(std::string_view id, std::strin
         Run& run = *it->second;
         if (isFinal(run.snap.state))
             return finishedAlready(run.snap);
-        if (run.abortReason || !rollbackFor(run.strategy, run.step.phase))
+        if (run.abortReason || run.forceViolations || !rollbackFor(run.strategy, run.step.phase))
             return core::makeError(ErrorCode::FailedPrecondition,
                                    "update '" + run.id + "' cannot be aborted in " +
                                        std::string(toString(run.step.phase)) +

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -460,6 +461,8 @@ TEST_P(UpdateRunnerStrategy, RunsToCompletedWithoutInconsistency)
     if (c.strategy != Strategy::Wf)  // under load the DiffSet starts non-empty
         EXPECT_GT(*std::max_element(w.drainSamples.begin(), w.drainSamples.end()), 0u);
     EXPECT_GT(w.last.metrics.timelinessMs, 0);
+    if (c.strategy != Strategy::Wf)
+        EXPECT_GT(w.last.completedCount, 0u);
     EXPECT_GT(w.last.finishedAtUnixMs, 0);
     EXPECT_FALSE(w.last.oldInstances.empty());
     for (const PhaseTime& t : w.last.phaseTimes)
@@ -624,12 +627,16 @@ TEST(UpdateRunner, AbortBfAndWfInDrain)
     EXPECT_GT(live.runner->snapshot(*bf)->metrics.heldRequests, 0u);
 }
 
-TEST(UpdateRunner, WfTimeoutRollsBack)
+class UpdateRunnerTimeout : public testing::TestWithParam<Strategy>
 {
-    Live live;  // 40 requests/s: auth v1 is never free
+};
+
+TEST_P(UpdateRunnerTimeout, RollsBackAndEndsTimedOut)
+{
+    Live live;  // 40 requests/s: auth v1 is never free (WF) and drains slowly (BF)
     live.warmUp(3000);
-    auto r = request(Strategy::Wf);
-    r.options.timeoutMs = 1500;
+    auto r = request(GetParam());
+    r.options.timeoutMs = GetParam() == Strategy::Wf ? 1500 : 200;
     auto id = live.runner->startUpdate(r);
     ASSERT_TRUE(id.ok());
     const Watched w = watch(*live.runner, *id, 10000);
@@ -643,6 +650,9 @@ TEST(UpdateRunner, WfTimeoutRollsBack)
     EXPECT_EQ((*record)->state, UpdateState::TimedOut);
     EXPECT_EQ(journaledStates(*live.journal, *id).back(), "rollback");
 }
+
+INSTANTIATE_TEST_SUITE_P(WfBf, UpdateRunnerTimeout, testing::Values(Strategy::Wf, Strategy::Bf),
+                         [](const auto& info) { return std::string(toString(info.param)); });
 
 TEST(UpdateRunner, ForceRetireOnlyInDrain)
 {
@@ -798,3 +808,92 @@ INSTANTIATE_TEST_SUITE_P(Steps, UpdateRunnerResume,
                                     std::string(toString(info.param.phase)) +
                                     (info.param.abortFirst ? "_abort" : "");
                          });
+
+// ---------------------------------------------------------------- driver errors, journal, naive
+
+TEST(UpdateRunner, TransientDriverErrorsAreRetriedOthersFail)
+{
+    Live live;
+    live.warmUp(1000);
+    std::atomic<int> unavailable{3};
+    live.driver.fault = [&](std::string_view action) -> concord::core::Status {
+        if (action == "applyRules" && unavailable.fetch_sub(1) > 0)
+            return concord::core::makeError(ErrorCode::Unavailable, "sidecars busy");
+        return concord::core::okStatus();
+    };
+    auto id = live.runner->startUpdate(request(Strategy::Cv));
+    ASSERT_TRUE(id.ok());
+    const Watched ok = watch(*live.runner, *id, 20000);
+    EXPECT_EQ(ok.last.state, RunState::Completed) << ok.last.message;
+    EXPECT_LT(unavailable.load(), 0);
+    expectTransitionsOnce(*live.journal, *id);
+
+    // Back to v1; the drain is refused for good: the update fails with the message.
+    live.driver.fault = [&](std::string_view action) -> concord::core::Status {
+        if (action == "startDrain")
+            return concord::core::makeError(ErrorCode::InvalidArgument, "gateway says no");
+        return concord::core::okStatus();
+    };
+    auto back = live.runner->startUpdate(request(Strategy::Cv, "auth-service", "v1"));
+    ASSERT_TRUE(back.ok()) << back.error().toString();
+    const Watched failed = watch(*live.runner, *back, 20000);
+    ASSERT_EQ(failed.last.state, RunState::Failed);
+    EXPECT_NE(failed.last.message.find("gateway says no"), std::string::npos);
+    EXPECT_EQ(failed.last.phase, RunPhase::SyncAndDiff);
+    auto record = live.journal->update(*back);
+    ASSERT_TRUE(record.ok() && record->has_value());
+    EXPECT_EQ((*record)->state, UpdateState::Aborted);  // the journal has no "failed"
+    EXPECT_EQ(journaledMetrics(*live.journal, *back).value("state", ""), "failed");
+    EXPECT_FALSE(live.runner->activeUpdateFor("auth-service").has_value());
+}
+
+TEST(UpdateRunner, AnUnfinishedUpdateInTheJournalBlocksTheService)
+{
+    TempDir dir;
+    SandboxDriver sandbox(sandboxOptions());
+    auto journal = openJournal(dir.file("j.db"));
+    UpdateRecord record;
+    record.service = "auth-service";
+    record.fromVersion = "v1";
+    record.toVersion = "v2";
+    record.strategy = "cv";
+    ASSERT_TRUE(journal->beginUpdate(record).ok());
+    UpdateRunner runner(sandbox, *journal);  // not resumed
+    auto refused = runner.startUpdate(request(Strategy::Cv));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ErrorCode::FailedPrecondition);
+}
+
+TEST(UpdateRunner, NaiveWithAcknowledgementSwapsAtOnceAndFinishedAreBounded)
+{
+    TempDir dir;
+    SandboxDriver sandbox(sandboxOptions());
+    auto journal = openJournal(dir.file("j.db"));
+    RunnerOptions ro;
+    ro.tickMs = 5;
+    ro.keepFinished = 1;
+    UpdateRunner runner(sandbox, *journal, ro);
+    runner.start();
+    sandbox.startTraffic();
+    auto r = request(Strategy::Naive);
+    r.naiveAcknowledged = true;
+    auto first = runner.startUpdate(r);
+    ASSERT_TRUE(first.ok()) << first.error().toString();
+    EXPECT_EQ(watch(runner, *first, 10000).last.state, RunState::Completed);
+    EXPECT_EQ(journaledStates(*journal, *first), (std::vector<std::string>{"deploy", "retire"}));
+    EXPECT_EQ(parsedRules(sandbox, "auth-service"),
+              expectedRules(sandbox, UpdatePhase::Retired, "v1", "v2"));
+    auto action = journal->actions(ActionFilter{});
+    ASSERT_TRUE(action.ok() && !action->empty());
+    EXPECT_EQ(action->front().kind, ActionKind::Start);
+    EXPECT_EQ(action->front().actor, "test");
+
+    r.targetVersion = "v1";
+    auto second = runner.startUpdate(r);
+    ASSERT_TRUE(second.ok()) << second.error().toString();
+    EXPECT_EQ(watch(runner, *second, 10000).last.state, RunState::Completed);
+    const auto kept = runner.list("");
+    ASSERT_EQ(kept.size(), 1u);
+    EXPECT_EQ(kept[0].id, *second);
+    EXPECT_EQ(runner.snapshot(*first).error().code, ErrorCode::NotFound);
+}
