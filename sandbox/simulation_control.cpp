@@ -5,7 +5,10 @@
 // strategies of update_strategies.cpp, which the batch runs use.
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <limits>
+#include <utility>
 
 #include "core/rule_generator.h"
 #include "core/rule_yaml.h"
@@ -28,6 +31,16 @@ std::size_t latencyBucket(double latency)
         return 0;
     const auto bucket = static_cast<std::size_t>(4 * std::log2(1 + latency));
     return std::min(bucket, kLatencyBuckets - 1);
+}
+
+// A Kubernetes label value: subsets select the version's pods by it.
+bool validVersionName(std::string_view name)
+{
+    const auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+    if (name.empty() || name.size() > 63 || !alnum(name.front()) || !alnum(name.back()))
+        return false;
+    return std::all_of(name.begin(), name.end(),
+                       [&](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; });
 }
 
 core::Error notFound(std::string message)
@@ -288,8 +301,11 @@ core::Status Simulation::registerVersion(std::string_view serviceName, std::stri
     const auto parent = impl.resolve(serviceName, parentName);
     if (!parent)
         return parent.error();
-    if (version.empty())
-        return makeError(ErrorCode::InvalidArgument, "empty version name", "sandbox");
+    if (!validVersionName(version))
+        return makeError(ErrorCode::InvalidArgument,
+                         "version name '" + std::string(version) +
+                             "' is not a label value (1-63 of [A-Za-z0-9-_.], alphanumeric ends)",
+                         "sandbox");
     ServiceRt& service = impl.services[parent->service];
     if (impl.findVersion(parent->service, version) != kNone)
         return makeError(

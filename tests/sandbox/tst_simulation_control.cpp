@@ -238,7 +238,13 @@ TEST(SimulationControl, RegisteredVersionsInheritAndWorkWithTheStrategies)
     EXPECT_EQ(sim.registerVersion("auth-service", "v4", "v9", "x").error().code,
               ErrorCode::NotFound);
     EXPECT_EQ(sim.registerVersion("nope", "v4", "v1", "x").error().code, ErrorCode::NotFound);
+    for (const char* bad : {"", "v 4", "v4,v1", "-v4", "v4\n", "x:y"})
+        EXPECT_EQ(sim.registerVersion("auth-service", bad, "v1", "x").error().code,
+                  ErrorCode::InvalidArgument)
+            << bad;
+    ASSERT_TRUE(sim.registerVersion("auth-service", "v2.1_rc-1", "v1", "x").ok());
     const MeshSnapshot mesh = sim.meshSnapshot();
+    ASSERT_EQ(mesh.services[2].versions.size(), 4u);
     const VersionSnapshot& v3 = mesh.services[2].versions[2];
     EXPECT_EQ(v3.name, "v3");
     EXPECT_EQ(v3.parent, "v2");
