@@ -216,6 +216,8 @@ core::Status ApiServer::listen()
     d.server = std::make_unique<ServerServiceImpl>(d.api);
 
     grpc::ServerBuilder builder;
+    // A second daemon on the same port must fail, not share it.
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     builder.AddListeningPort(d.options.listenAddress, *creds, &d.port);
     builder.RegisterService(d.mesh.get());
     builder.RegisterService(d.topology.get());

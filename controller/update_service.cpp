@@ -6,6 +6,7 @@
 #include <set>
 
 #include "proto_convert.h"
+#include "update_plan.h"
 
 namespace concord::controller {
 
@@ -83,6 +84,22 @@ grpc::Status checkTargetNotServing(const ApiContext& api, const UpdateRequestSpe
         }
     }
     return grpc::Status::OK;
+}
+
+// The API's plan starts with INITIAL (the rules before the update); the
+// runner's lists only the phases it runs.
+void prependInitial(const ApiContext& api, const UpdateRequestSpec& spec, Plan& plan)
+{
+    if (!plan.phases.empty() && plan.phases.front().phase == RunPhase::Initial) {
+        return;
+    }
+    PlannedPhase initial;
+    initial.phase = RunPhase::Initial;
+    initial.description = "Before the update: " + plan.fromVersion + " serves every request";
+    if (auto target = resolveTarget(api.driver.mesh(), spec)) {
+        initial.rulesYaml = rulesYamlFor(*target, core::UpdatePhase::Initial);
+    }
+    plan.phases.insert(plan.phases.begin(), std::move(initial));
 }
 
 // The progress of an update the runner no longer holds, from its journal record.
@@ -284,6 +301,7 @@ grpc::ServerUnaryReactor* UpdateServiceImpl::PlanUpdate(grpc::CallbackServerCont
         if (!plan) {
             return toGrpcStatus(plan.error());
         }
+        prependInitial(*m_api, spec, *plan);
         toProto(*plan, *response->mutable_plan());
         return grpc::Status::OK;
     });
