@@ -90,7 +90,7 @@ struct Outcome
     Cause cause = Cause::Abort;
     bool forced = false;
     std::uint64_t violations = 0;
-    RunState final = RunState::Completed;
+    RunState finalState = RunState::Completed;
     std::string message;
 };
 
@@ -119,7 +119,7 @@ Outcome finishWith(RunState state, std::string message)
 {
     Outcome out;
     out.kind = Outcome::Finish;
-    out.final = state;
+    out.finalState = state;
     out.message = std::move(message);
     return out;
 }
@@ -235,6 +235,7 @@ struct UpdateRunner::Impl
     core::Status checkNoUnfinished(const std::string& service);
     std::shared_ptr<Run> newRun(const std::string& id, const UpdateTarget& target,
                                 const UpdateRequestSpec& request);
+    core::Status begin(Run& run, const UpdateRequestSpec& request);
     void insert(const std::shared_ptr<Run>& run);
     std::shared_ptr<Run> runFromRecord(const UpdateRecord& record, const MeshState& mesh);
     void replayRegistrations();
@@ -409,6 +410,14 @@ void UpdateRunner::Impl::applyPendingOps(Run& run, Outcome& out)
     }
 }
 
+void resetDrain(UpdateSnapshot& snap)
+{
+    snap.diffSetSize = 0;
+    snap.completedCount = 0;
+    snap.stragglerCount = 0;
+    snap.stragglers.clear();
+}
+
 bool UpdateRunner::Impl::journalGoto(Run& run, const Outcome& out)
 {
     Transition transition;
@@ -440,6 +449,8 @@ bool UpdateRunner::Impl::journalGoto(Run& run, const Outcome& out)
         run.snap.state = RunState::RollingBack;
     if (phaseChanged)
         enterPhaseTime(run, out.next.phase);
+    if (out.next.phase == RunPhase::SyncAndDiff || out.next.rollback == RollbackStep::Repin)
+        resetDrain(run.snap);  // the DiffSet shown is the drain this step starts
     std::string message = out.message;
     if (message.empty()) {
         message = std::string(toString(out.next.phase));
@@ -455,10 +466,10 @@ bool UpdateRunner::Impl::journalFinish(Run& run, const Outcome& out)
 {
     UpdateSnapshot& snap = run.snap;
     const RunState previous = snap.state;
-    snap.state = out.final;
+    snap.state = out.finalState;
     snap.message = out.message;
     const std::string metrics = metricsJson(snap, run.requestedMs < 0).dump();
-    if (auto ok = journal.finishUpdate(run.id, journalState(out.final), metrics); !ok) {
+    if (auto ok = journal.finishUpdate(run.id, journalState(out.finalState), metrics); !ok) {
         snap.state = previous;
         snap.message = "journal: " + ok.error().toString() + " (retrying)";
         return false;
@@ -468,10 +479,12 @@ bool UpdateRunner::Impl::journalFinish(Run& run, const Outcome& out)
     if (active.contains(run.target.service) && active[run.target.service] == run.id)
         active.erase(run.target.service);
     logInfo("runner", "update " + run.id + " " + run.target.service + " " +
-                          std::string(toString(out.final)) + ": " + out.message);
+                          std::string(toString(out.finalState)) + ": " + out.message);
     bump(run, out.message);
-    ++finishedCount;
-    retireFinished();
+    if (runs.contains(run.id)) {  // not yet inserted (a resume that failed): insert() counts it
+        ++finishedCount;
+        retireFinished();
+    }
     return true;
 }
 
@@ -853,6 +866,40 @@ std::shared_ptr<Run> UpdateRunner::Impl::newRun(const std::string& id, const Upd
     return run;
 }
 
+// Under the mutex: journals the new update and the operator's start action.
+core::Status UpdateRunner::Impl::begin(Run& run, const UpdateRequestSpec& request)
+{
+    UpdateRecord record;
+    record.service = run.target.service;
+    record.fromVersion = run.target.fromVersion;
+    record.toVersion = run.target.toVersion;
+    record.strategy = std::string(toString(run.strategy));
+    record.optionsJson = optionsJson(request);
+    auto id = journal.beginUpdate(record);
+    if (!id)
+        return core::makeError(ErrorCode::Unavailable, "journal: " + id.error().toString());
+    run.id = *id;
+    run.snap.id = *id;
+    Action action;
+    action.updateId = *id;
+    action.actor = request.actor;
+    action.role = request.role;
+    action.kind = ActionKind::Start;
+    action.detailJson = json{
+        {"service", record.service},
+        {"from", record.fromVersion},
+        {"to", record.toVersion},
+        {"strategy",
+         record.strategy}}.dump();
+    if (auto ok = journal.recordAction(action); !ok) {
+        const std::string message = "journal: " + ok.error().toString();
+        (void)journal.finishUpdate(*id, UpdateState::Aborted,
+                                   json{{"state", "failed"}, {"message", message}}.dump());
+        return core::makeError(ErrorCode::Unavailable, message);
+    }
+    return core::okStatus();
+}
+
 // Under the mutex.
 void UpdateRunner::Impl::insert(const std::shared_ptr<Run>& run)
 {
@@ -1123,49 +1170,22 @@ core::Result<std::string> UpdateRunner::startUpdate(const UpdateRequestSpec& req
         return core::makeError(ErrorCode::FailedPrecondition,
                                "naive_acknowledged: the naive strategy may mix versions within a "
                                "transaction and must be acknowledged");
-    const TrafficTotals totals = impl.driver.totals();
-    const double now = impl.driver.nowMs();
-    std::string updateId;
+    auto run = impl.newRun({}, *target, request);
+    run->startTotals = impl.driver.totals();
+    run->requestedMs = impl.driver.nowMs();
     {
         const std::lock_guard lock(impl.mutex);
         if (auto ok = impl.checkNoUnfinished(target->service); !ok)
             return ok.error();
-        UpdateRecord record;
-        record.service = target->service;
-        record.fromVersion = target->fromVersion;
-        record.toVersion = target->toVersion;
-        record.strategy = std::string(toString(request.strategy));
-        record.optionsJson = optionsJson(request);
-        auto id = impl.journal.beginUpdate(record);
-        if (!id)
-            return core::makeError(ErrorCode::Unavailable, "journal: " + id.error().toString());
-        auto run = impl.newRun(*id, *target, request);
-        run->startTotals = totals;
-        run->requestedMs = now;
-        Action action;
-        action.updateId = *id;
-        action.actor = request.actor;
-        action.role = request.role;
-        action.kind = ActionKind::Start;
-        action.detailJson = json{
-            {"service", target->service},
-            {"from", target->fromVersion},
-            {"to", target->toVersion},
-            {"strategy",
-             record.strategy}}.dump();
-        if (auto ok = impl.journal.recordAction(action); !ok) {
-            impl.journalFinish(*run,
-                               finishWith(RunState::Failed, "journal: " + ok.error().toString()));
-            return core::makeError(ErrorCode::Unavailable, "journal: " + ok.error().toString());
-        }
+        if (auto ok = impl.begin(*run, request); !ok)
+            return ok.error();
         impl.insert(run);
-        updateId = *id;
-        logInfo("runner", "update " + *id + " " + target->service + " " + target->fromVersion +
-                              " -> " + target->toVersion + " (" + record.strategy +
-                              ") requested by " + request.actor);
     }
+    logInfo("runner", "update " + run->id + " " + target->service + " " + target->fromVersion +
+                          " -> " + target->toVersion + " (" + std::string(toString(run->strategy)) +
+                          ") requested by " + request.actor);
     impl.wake();
-    return updateId;
+    return run->id;
 }
 
 namespace {

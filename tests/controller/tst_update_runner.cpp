@@ -307,6 +307,17 @@ std::vector<std::string> names(const std::vector<RunPhase>& phases)
     return result;
 }
 
+// Each step's hook fires once when journaled, then once when its effect is applied.
+std::vector<std::string> expectedHookCalls(Strategy strategy)
+{
+    std::vector<std::string> hooks;
+    for (const std::string& step : names(phaseSequence(strategy))) {
+        hooks.push_back(step + ":journaled");
+        hooks.push_back(step + ":applied");
+    }
+    return hooks;
+}
+
 nlohmann::json journaledMetrics(Journal& journal, const std::string& id)
 {
     auto record = journal.update(id);
@@ -470,14 +481,9 @@ TEST_P(UpdateRunnerStrategy, RunsToCompletedWithoutInconsistency)
 
     EXPECT_EQ(journaledStates(*live.journal, *id), names(phaseSequence(c.strategy)));
     expectTransitionsOnce(*live.journal, *id);
-    std::vector<std::string> hooks;
-    for (const std::string& step : names(phaseSequence(c.strategy))) {
-        hooks.push_back(step + ":journaled");
-        hooks.push_back(step + ":applied");
-    }
     {
         const std::lock_guard lock(live.hookMutex);
-        EXPECT_EQ(live.hookCalls, hooks);
+        EXPECT_EQ(live.hookCalls, expectedHookCalls(c.strategy));
     }
     EXPECT_EQ(journaledMetrics(*live.journal, *id).value("inconsistentTransactions", -1), 0);
     auto record = live.journal->update(*id);
@@ -603,28 +609,25 @@ INSTANTIATE_TEST_SUITE_P(Phases, UpdateRunnerAbort,
 // BF's held requests go back to v1; WF's drain is cancelled before it swaps.
 TEST(UpdateRunner, AbortBfAndWfInDrain)
 {
-    Live live;
+    Live live;  // 40 requests/s: BF drains for seconds, WF never frees
     live.warmUp(3000);
-    ASSERT_TRUE(
-        live.runner->registerVersion("db-service", "v2", "v1", "img", "t", "operator").ok());
-    auto bf = live.runner->startUpdate(request(Strategy::Bf));
-    auto wf = live.runner->startUpdate(request(Strategy::Wf, "db-service", "v2"));
-    ASSERT_TRUE(bf.ok() && wf.ok());
-    for (const std::string& id : {*bf, *wf}) {
-        const Watched w = watch(*live.runner, id, 10000, [](const UpdateSnapshot& s) {
+    for (const Strategy strategy : {Strategy::Bf, Strategy::Wf}) {
+        auto id = live.runner->startUpdate(request(strategy));
+        ASSERT_TRUE(id.ok()) << id.error().toString();
+        const Watched w = watch(*live.runner, *id, 10000, [](const UpdateSnapshot& s) {
             return s.phase == RunPhase::Drain && s.diffSetSize > 0;
         });
         ASSERT_EQ(w.last.phase, RunPhase::Drain) << w.last.message;
-        ASSERT_TRUE(live.runner->abort(id, "t", "operator", "").ok());
+        ASSERT_TRUE(live.runner->abort(*id, "t", "operator", "").ok());
+        const Watched done = watch(*live.runner, *id, 10000);
+        EXPECT_EQ(done.last.state, RunState::Aborted) << toString(strategy);
+        EXPECT_EQ(parsedRules(live.sandbox, "auth-service"),
+                  expectedRules(live.sandbox, UpdatePhase::Initial, "v1", "v1"));
+        EXPECT_FALSE(deployed(live.sandbox, "auth-service", "v2"));
+        if (strategy == Strategy::Bf)
+            EXPECT_GT(done.last.metrics.heldRequests, 0u);
     }
-    EXPECT_EQ(watch(*live.runner, *bf, 10000).last.state, RunState::Aborted);
-    EXPECT_EQ(watch(*live.runner, *wf, 10000).last.state, RunState::Aborted);
-    EXPECT_EQ(parsedRules(live.sandbox, "auth-service"),
-              expectedRules(live.sandbox, UpdatePhase::Initial, "v1", "v1"));
-    EXPECT_EQ(parsedRules(live.sandbox, "db-service"),
-              expectedRules(live.sandbox, UpdatePhase::Initial, "v1", "v1", "db-service"));
     EXPECT_EQ(live.sandbox.totals().inconsistentTransactions, 0u);
-    EXPECT_GT(live.runner->snapshot(*bf)->metrics.heldRequests, 0u);
 }
 
 class UpdateRunnerTimeout : public testing::TestWithParam<Strategy>
@@ -702,46 +705,81 @@ class UpdateRunnerResume : public testing::TestWithParam<ResumeCase>
 {
 };
 
-// A first runner is destroyed mid-update (its sandbox with it); a new runner
-// on the same journal and a fresh sandbox resumes and finishes the update.
+namespace {
+
+// Runs an update on a first sandbox and runner and destroys both in `c.phase`
+// (the crash); the journal at `path` keeps the unfinished update.
+void crashMidUpdate(const std::string& path, const ResumeCase& c, std::string& id,
+                    Step& journaledThen)
+{
+    SandboxDriver first(sandboxOptions(20, 0, 2000));
+    SlowRules slow(first, 2000);
+    auto journal = openJournal(path);
+    RunnerOptions ro;
+    ro.tickMs = 5;
+    auto runner = std::make_unique<UpdateRunner>(slow, *journal, ro);
+    runner->start();
+    first.startTraffic();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto started = runner->startUpdate(request(c.strategy));
+    ASSERT_TRUE(started.ok());
+    id = *started;
+    const Watched w = watch(*runner, id, 10000, [&](const UpdateSnapshot& s) {
+        return s.phase == c.phase && (!c.abortFirst || s.diffSetSize > 0);
+    });
+    ASSERT_EQ(w.last.phase, c.phase);
+    if (c.abortFirst) {
+        ASSERT_TRUE(runner->abort(id, "t", "operator", "").ok());
+        const Watched back = watch(*runner, id, 10000, [](const UpdateSnapshot& s) {
+            return s.state == RunState::RollingBack && s.diffSetSize > 0;
+        });
+        ASSERT_EQ(back.last.state, RunState::RollingBack);
+    }
+    runner.reset();  // nothing is finished: the journal keeps the update
+    first.stop();
+    auto unfinished = journal->unfinished();
+    ASSERT_TRUE(unfinished.ok());
+    ASSERT_EQ(unfinished->size(), 1u);
+    const Transition& last = *unfinished->front().lastTransition;
+    journaledThen.phase = runPhaseFromString(last.state).value_or(RunPhase::Initial);
+    const auto detail = nlohmann::json::parse(last.detailJson);
+    journaledThen.rollback =
+        rollbackStepFromString(detail.value("rollback", "")).value_or(RollbackStep::None);
+}
+
+// Before any traffic, the fresh mesh is back in the state of the resumed step.
+void expectReestablished(const SandboxDriver& mesh, Strategy strategy, const Step& step)
+{
+    const RunPhase phase = step.phase;
+    if (phase != RunPhase::Deploy) {
+        const bool restored = step.rollback == RollbackStep::Restore;
+        EXPECT_EQ(parsedRules(mesh, "auth-service"),
+                  expectedRules(mesh, ruleShape(strategy, step), "v1", restored ? "v1" : "v2"));
+        EXPECT_NE(mesh.ready("auth-service", "v2"), restored);
+    }
+    const bool blocked = phase == RunPhase::BlockAndLock || phase == RunPhase::Drain ||
+                         (strategy == Strategy::Bf && phase == RunPhase::SwitchDefault);
+    auto sets = mesh.instanceSets("auth-service", "v1");
+    ASSERT_TRUE(sets.ok());
+    for (const InstanceSet& set : *sets)
+        EXPECT_EQ(set.locked, blocked) << set.instance;
+    EXPECT_EQ(mesh.drainStatus("auth-service").active,
+              phase == RunPhase::Drain || step.rollback == RollbackStep::DrainNew);
+    EXPECT_EQ(mesh.totals().transactionsStarted, 0u);
+}
+
+}  // namespace
+
+// A new runner on the journal of a destroyed one and a fresh sandbox resumes
+// the update and finishes it, every transition journaled once.
 TEST_P(UpdateRunnerResume, ContinuesFromTheJournaledStep)
 {
     const ResumeCase c = GetParam();
     TempDir dir;
     const std::string path = dir.file("journal.db");
     std::string id;
-    std::string journaledThen;
-    {
-        SandboxDriver first(sandboxOptions(20, 0, 2000));
-        SlowRules slow(first, 2000);
-        auto journal = openJournal(path);
-        RunnerOptions ro;
-        ro.tickMs = 5;
-        auto runner = std::make_unique<UpdateRunner>(slow, *journal, ro);
-        runner->start();
-        first.startTraffic();
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        auto started = runner->startUpdate(request(c.strategy));
-        ASSERT_TRUE(started.ok());
-        id = *started;
-        const Watched w = watch(*runner, id, 10000, [&](const UpdateSnapshot& s) {
-            return s.phase == c.phase && (!c.abortFirst || s.diffSetSize > 0);
-        });
-        ASSERT_EQ(w.last.phase, c.phase);
-        if (c.abortFirst) {
-            ASSERT_TRUE(runner->abort(id, "t", "operator", "").ok());
-            const Watched back = watch(*runner, id, 10000, [](const UpdateSnapshot& s) {
-                return s.state == RunState::RollingBack && s.diffSetSize > 0;
-            });
-            ASSERT_EQ(back.last.state, RunState::RollingBack);
-        }
-        runner.reset();  // the crash: nothing is finished, the journal keeps the update
-        first.stop();
-        auto unfinished = journal->unfinished();
-        ASSERT_TRUE(unfinished.ok());
-        ASSERT_EQ(unfinished->size(), 1u);
-        journaledThen = unfinished->front().lastTransition->state;
-    }
+    Step journaledThen;
+    ASSERT_NO_FATAL_FAILURE(crashMidUpdate(path, c, id, journaledThen));
 
     SandboxDriver second(sandboxOptions(20));
     auto journal = openJournal(path);
@@ -751,47 +789,30 @@ TEST_P(UpdateRunnerResume, ContinuesFromTheJournaledStep)
     ASSERT_TRUE(runner.resumeUnfinished().ok());
     auto resumed = runner.snapshot(id);
     ASSERT_TRUE(resumed.ok());
-    EXPECT_EQ(toString(resumed->phase), journaledThen);
+    EXPECT_EQ(resumed->phase, journaledThen.phase);
     EXPECT_EQ(runner.activeUpdateFor("auth-service"), id);
-    auto second_update = runner.startUpdate(request(Strategy::Cv));
-    ASSERT_FALSE(second_update.ok());
-    EXPECT_EQ(second_update.error().code, ErrorCode::FailedPrecondition);
-    // Before any traffic, the fresh mesh is back in the state of the journaled step.
-    if (resumed->phase != RunPhase::Deploy) {
-        const Step step{resumed->phase, c.abortFirst ? RollbackStep::DrainNew : RollbackStep::None};
-        EXPECT_EQ(parsedRules(second, "auth-service"),
-                  expectedRules(second, ruleShape(c.strategy, step), "v1", "v2"));
-        EXPECT_TRUE(second.ready("auth-service", "v2"));
-    }
-    const bool blocked = resumed->phase == RunPhase::BlockAndLock ||
-                         resumed->phase == RunPhase::Drain ||
-                         (c.strategy == Strategy::Bf && resumed->phase == RunPhase::SwitchDefault);
-    auto sets = second.instanceSets("auth-service", "v1");
-    ASSERT_TRUE(sets.ok());
-    for (const InstanceSet& set : *sets)
-        EXPECT_EQ(set.locked, blocked && !c.abortFirst) << set.instance;
-    EXPECT_EQ(second.drainStatus("auth-service").active, resumed->phase == RunPhase::Drain);
-    EXPECT_EQ(second.totals().transactionsStarted, 0u);
+    auto refused = runner.startUpdate(request(Strategy::Cv));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ErrorCode::FailedPrecondition);
+    expectReestablished(second, c.strategy, journaledThen);
+
     runner.start();
     second.startTraffic();
     const Watched w = watch(runner, id, 15000);
-    const RunState expected = c.abortFirst ? RunState::Aborted : RunState::Completed;
-    ASSERT_EQ(w.last.state, expected) << w.last.message;
+    ASSERT_EQ(w.last.state, c.abortFirst ? RunState::Aborted : RunState::Completed)
+        << w.last.message;
     EXPECT_EQ(second.totals().inconsistentTransactions, 0u);
     EXPECT_EQ(w.last.inconsistentTransactions, 0u);
     expectTransitionsOnce(*journal, id);
-    if (!c.abortFirst) {
+    const bool completed = !c.abortFirst;
+    if (completed)
         EXPECT_EQ(journaledStates(*journal, id), names(phaseSequence(c.strategy)));
-        EXPECT_EQ(parsedRules(second, "auth-service"),
-                  expectedRules(second, UpdatePhase::Retired, "v1", "v2"));
-        EXPECT_FALSE(deployed(second, "auth-service", "v1"));
-        EXPECT_TRUE(deployed(second, "auth-service", "v2"));
-        EXPECT_EQ(second.totals().failedTransactions, 0u);
-    } else {
-        EXPECT_EQ(parsedRules(second, "auth-service"),
-                  expectedRules(second, UpdatePhase::Initial, "v1", "v1"));
-        EXPECT_FALSE(deployed(second, "auth-service", "v2"));
-    }
+    EXPECT_EQ(parsedRules(second, "auth-service"),
+              completed ? expectedRules(second, UpdatePhase::Retired, "v1", "v2")
+                        : expectedRules(second, UpdatePhase::Initial, "v1", "v1"));
+    EXPECT_NE(deployed(second, "auth-service", "v1"), completed);
+    EXPECT_EQ(deployed(second, "auth-service", "v2"), completed);
+    EXPECT_EQ(second.totals().failedTransactions, 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Steps, UpdateRunnerResume,
