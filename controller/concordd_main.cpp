@@ -1,33 +1,44 @@
-// concordd — the Concord controller daemon. This build carries the `bench`
-// command (sandbox update scenarios); the gRPC API arrives with its issue.
+// concordd — the Concord controller daemon (`concordd [serve]`), plus the
+// `bench` (sandbox update scenarios) and `ctl` (API client) commands.
+
+#include <signal.h>
 
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "bench_command.h"
-
-namespace {
-
-constexpr const char* kUsage = R"(usage: concordd <command> [options]
-
-commands:
-  bench     run an update scenario in the sandbox and print a row per strategy
-            (concordd bench --help)
-)";
-
-}  // namespace
+#include "ctl_command.h"
+#include "daemon.h"
+#include "daemon_options.h"
 
 int main(int argc, char** argv)
 {
+    using namespace concord::controller;
     const std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-        std::cout << kUsage;
-        return args.empty() ? 2 : 0;
+    if (!args.empty() && args[0] == "bench")
+        return runBenchCommand({args.begin() + 1, args.end()}, std::cout, std::cerr);
+    if (!args.empty() && args[0] == "ctl")
+        return runCtlCommand({args.begin() + 1, args.end()}, std::cout, std::cerr);
+
+    // Before any thread exists, so every thread inherits the mask and the
+    // daemon receives SIGINT / SIGTERM only through sigwait().
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    bool help = false;
+    const auto options = parseDaemonOptions(args, std::cerr, help);
+    if (help) {
+        std::cout << kDaemonUsage;
+        return 0;
     }
-    if (args[0] == "bench")
-        return concord::controller::runBenchCommand({args.begin() + 1, args.end()}, std::cout,
-                                                    std::cerr);
-    std::cerr << "concordd: unknown command '" << args[0] << "'\n" << kUsage;
-    return 2;
+    if (!options) {
+        std::cerr << kDaemonUsage;
+        return 2;
+    }
+    return runDaemon(*options, std::cout);
 }

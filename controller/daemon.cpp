@@ -1,0 +1,188 @@
+#include "daemon.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+
+#include "api_server.h"
+#include "auth.h"
+#include "builtin_topology.h"
+#include "journal.h"
+#include "log.h"
+#include "sandbox_driver.h"
+#include "update_runner.h"
+
+namespace concord::controller {
+
+namespace {
+
+constexpr std::string_view kLog = "concordd";
+
+core::Result<sandbox::Topology> loadTopology(const DaemonOptions& options)
+{
+    if (options.generateServices > 0) {
+        sandbox::ScaleFreeParams params;
+        params.services = options.generateServices;
+        return sandbox::generateScaleFree(params, options.seed);
+    }
+    if (!options.topologyFile.empty())
+        return sandbox::loadTopologyFile(options.topologyFile);
+    return sandbox::parseTopology(builtinExampleTopology(), "<built-in example>");
+}
+
+// Writes the generated operator token where only this user can read it.
+core::Status writeTokenFile(const std::string& path, const std::string& token)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    const std::string temporary = path + ".tmp";
+    const mode_t old = ::umask(077);
+    {
+        std::ofstream file(temporary, std::ios::trunc);
+        file << token << "\n";
+        if (!file.flush())
+            ec = std::make_error_code(std::errc::io_error);
+    }
+    ::umask(old);
+    if (!ec)
+        std::filesystem::rename(temporary, path, ec);
+    if (ec)
+        return core::makeError(core::ErrorCode::Unavailable,
+                               "cannot write the token file " + path + ": " + ec.message());
+    return core::okStatus();
+}
+
+// The token file's tokens, or one operator token ($CONCORD_TOKEN or random)
+// written to options.tokenOut.
+core::Result<TokenStore> makeTokens(const DaemonOptions& options)
+{
+    if (!options.tokenFile.empty())
+        return TokenStore::load(options.tokenFile);
+    const char* given = std::getenv("CONCORD_TOKEN");
+    const std::string token = given && *given ? std::string(given) : generateToken();
+    TokenStore tokens;
+    if (auto added = tokens.add(Token{token, "local", Role::Operator}); !added.ok())
+        return added.error();
+    if (auto written = writeTokenFile(options.tokenOut, token); !written.ok())
+        return written.error();
+    logInfo(kLog, "operator token 'local' written to " + options.tokenOut);
+    return tokens;
+}
+
+core::Result<std::unique_ptr<Journal>> openJournal(const std::string& path)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    return Journal::open(path);
+}
+
+std::function<void(std::string_view, RunPhase, std::string_view)> crashHookFromEnvironment()
+{
+    std::string step, point;
+    if (!parseCrashPoint(std::getenv("CONCORD_TEST_CRASH_AT"), step, point))
+        return {};
+    logWarning(kLog, "test hook armed: SIGKILL at " + step + ":" + point);
+    return [step, point](std::string_view, RunPhase phase, std::string_view at) {
+        if (toString(phase) == step && at == point)
+            ::kill(::getpid(), SIGKILL);
+    };
+}
+
+int waitForSignal()
+{
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    int received = 0;
+    sigwait(&signals, &received);
+    return received;
+}
+
+}  // namespace
+
+bool parseCrashPoint(const char* spec, std::string& step, std::string& point)
+{
+    if (!spec || !*spec)
+        return false;
+    const std::string text = spec;
+    const auto colon = text.find(':');
+    if (colon == std::string::npos)
+        return false;
+    step = text.substr(0, colon);
+    point = text.substr(colon + 1);
+    return runPhaseFromString(step).has_value() && (point == "journaled" || point == "applied");
+}
+
+int runDaemon(const DaemonOptions& options, std::ostream& out)
+{
+    auto topology = loadTopology(options);
+    if (!topology.ok()) {
+        logError(kLog, topology.error().toString());
+        return 1;
+    }
+    auto journal = openJournal(options.journalPath);
+    if (!journal.ok()) {
+        logError(kLog, "journal: " + journal.error().toString());
+        return 1;
+    }
+    auto tokens = makeTokens(options);
+    if (!tokens.ok()) {
+        logError(kLog, tokens.error().toString());
+        return 1;
+    }
+    const std::string meshName = topology->name;
+    SandboxDriverOptions driverOptions;
+    driverOptions.topology = std::move(*topology);
+    driverOptions.seed = options.seed;
+    driverOptions.speed = options.speed;
+    if (options.rootRequestsPerSecond > 0)
+        driverOptions.meanArrivalIntervalMs = 1000.0 / options.rootRequestsPerSecond;
+    driverOptions.deployDelayMs = options.deployDelayMs;
+    driverOptions.rulePropagationMs = options.rulePropagationMs;
+    SandboxDriver driver(std::move(driverOptions));
+
+    RunnerOptions runnerOptions;
+    runnerOptions.stepHook = crashHookFromEnvironment();
+    UpdateRunner runner(driver, **journal, runnerOptions);
+    // Re-establish what the journal says before traffic flows (issue3 notes).
+    if (auto resumed = runner.resumeUnfinished(); !resumed.ok()) {
+        logError(kLog, "resuming unfinished updates: " + resumed.error().toString());
+        return 1;
+    }
+    driver.startTraffic();
+    runner.start();
+
+    ApiServerOptions serverOptions;
+    serverOptions.listenAddress = options.listen;
+    serverOptions.tls.certFile = options.tlsCert;
+    serverOptions.tls.keyFile = options.tlsKey;
+    serverOptions.tls.clientCaFile = options.tlsClientCa;
+    serverOptions.tokens = std::move(*tokens);
+    serverOptions.meshName = meshName;
+    auto server = ApiServer::start(std::move(serverOptions), runner, driver, **journal);
+    if (!server.ok()) {
+        logError(kLog, "API server: " + server.error().toString());
+        runner.stop();
+        driver.stop();
+        return 1;
+    }
+    logInfo(kLog, "serving " + std::string(options.tlsEnabled() ? "TLS" : "plaintext") + " on " +
+                      (*server)->address() + ", sandbox mesh '" + meshName + "'");
+    out << "concordd: serving on " << (*server)->address() << std::endl;
+
+    const int signal = waitForSignal();
+    logInfo(kLog, std::string("shutting down on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+    (*server)->shutdown();
+    runner.stop();
+    driver.stop();
+    logInfo(kLog, "stopped");
+    return 0;
+}
+
+}  // namespace concord::controller
