@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <ostream>
+#include <sstream>
 
 namespace concord::controller {
 
@@ -187,7 +188,13 @@ std::optional<DaemonOptions> parseDaemonOptions(const std::vector<std::string>& 
             return std::nullopt;
         }
         if (i + 1 >= args.size()) {
-            err << "concordd: " << a << " needs a value\n";
+            // Every option but --sandbox / --help takes a value; tell a typo from a
+            // missing value by trying the flag on a scratch copy.
+            DaemonOptions scratch;
+            std::ostringstream ignored;
+            takeValue(scratch, a, "0", ignored);
+            const bool known = ignored.str().find("unknown option") == std::string::npos;
+            err << "concordd: " << (known ? a + " needs a value" : "unknown option " + a) << "\n";
             return std::nullopt;
         }
         if (!takeValue(o, a, args[++i], err))

@@ -108,6 +108,17 @@ TEST(DaemonOptions, RejectsBadValuesWithTheFlag)
     }
 }
 
+TEST(DaemonOptions, AFlagAtTheEndIsMissingItsValueOrUnknown)
+{
+    std::string error;
+    EXPECT_FALSE(parse({"--journal"}, &error));
+    EXPECT_NE(error.find("--journal needs a value"), std::string::npos) << error;
+    EXPECT_FALSE(parse({"--rate"}, &error));
+    EXPECT_NE(error.find("--rate needs a value"), std::string::npos) << error;
+    EXPECT_FALSE(parse({"--frobnicate"}, &error));
+    EXPECT_NE(error.find("unknown option --frobnicate"), std::string::npos) << error;
+}
+
 TEST(DaemonOptions, LoopbackAddresses)
 {
     EXPECT_TRUE(isLoopbackAddress("127.0.0.1:0"));
