@@ -1,0 +1,292 @@
+// concordd as a process: the crash test of issue 3 (kill -9 in every phase,
+// restart on the same journal, the update resumes and completes, every
+// transition journaled once, zero inconsistent transactions) and a smoke test
+// of `concordd ctl` against a running daemon.
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "concord/v1/update.grpc.pb.h"
+#include "controller/ctl_command.h"
+#include "controller/journal.h"
+#include "support/concordd_process.h"
+
+namespace concord::controller {
+namespace {
+
+namespace v1 = concord::v1;
+using testing::ConcorddProcess;
+
+constexpr const char* kToken = "0123456789abcdef0123456789abcdef-crash-test";
+
+// The CV steps in the order the runner journals them.
+const std::vector<std::string> kCvSteps = {
+    "deploy", "pin", "switch_default", "block_and_lock", "sync_and_diff", "drain", "retire"};
+
+class Concordd : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        m_dir = std::filesystem::temp_directory_path() /
+                ("tst_concordd-" + std::to_string(::getpid()) + "-" +
+                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        for (char& c : m_name = m_dir.filename().string())
+            c = c == '/' ? '_' : c;
+        std::filesystem::remove_all(m_dir);
+        std::filesystem::create_directories(m_dir);
+        std::ofstream(m_dir / "tokens") << kToken << " ci operator\n";
+    }
+    void TearDown() override
+    {
+        m_daemon.reset();
+        if (!HasFailure())
+            std::filesystem::remove_all(m_dir);
+    }
+
+    // Starts concordd on the journal of this test; `crashAt` = "<step>:<point>"
+    // makes it SIGKILL itself there (the daemon's test hook).
+    std::unique_ptr<ConcorddProcess> startDaemon(const std::string& crashAt = {})
+    {
+        ConcorddProcess::Options options;
+        options.binary = CONCORDD_BINARY;
+        // Each rule change waits 150 virtual ms (the "propagation"), so every
+        // phase lasts long enough to be watched; speed 5 keeps the drain short.
+        options.args = {"--sandbox",
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--journal",
+                        (m_dir / "journal.db").string(),
+                        "--token-file",
+                        (m_dir / "tokens").string(),
+                        "--speed",
+                        "5",
+                        "--rule-propagation",
+                        "150",
+                        "--deploy-delay",
+                        "200"};
+        if (!crashAt.empty())
+            options.extraEnv["CONCORD_TEST_CRASH_AT"] = crashAt;
+        options.stderrPath = (m_dir / "concordd.log").string();
+        std::string error;
+        auto daemon = ConcorddProcess::start(options, error);
+        EXPECT_TRUE(daemon) << error;
+        return daemon;
+    }
+
+    std::unique_ptr<v1::UpdateService::Stub> updates(const ConcorddProcess& daemon)
+    {
+        return v1::UpdateService::NewStub(
+            grpc::CreateChannel(daemon.address(), grpc::InsecureChannelCredentials()));
+    }
+
+    static void authorize(grpc::ClientContext& context)
+    {
+        context.AddMetadata("authorization", std::string("Bearer ") + kToken);
+    }
+
+    std::string startUpdate(const ConcorddProcess& daemon)
+    {
+        grpc::ClientContext context;
+        authorize(context);
+        v1::StartUpdateRequest request;
+        request.set_service("auth-service");
+        request.set_target_version("v2");
+        request.set_strategy(v1::UPDATE_STRATEGY_CV);
+        v1::StartUpdateResponse response;
+        const auto status = updates(daemon)->StartUpdate(&context, request, &response);
+        EXPECT_TRUE(status.ok()) << status.error_message();
+        return response.update_id();
+    }
+
+    // Watches an update to its end; returns every progress message.
+    std::vector<v1::UpdateProgress> watch(const ConcorddProcess& daemon, const std::string& id)
+    {
+        grpc::ClientContext context;
+        authorize(context);
+        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+        v1::WatchUpdateRequest request;
+        request.set_update_id(id);
+        auto stub = updates(daemon);
+        auto reader = stub->WatchUpdate(&context, request);
+        std::vector<v1::UpdateProgress> messages;
+        v1::UpdateProgress progress;
+        while (reader->Read(&progress))
+            messages.push_back(progress);
+        const auto status = reader->Finish();
+        EXPECT_TRUE(status.ok()) << status.error_message();
+        return messages;
+    }
+
+    // The states of an update's journaled transitions, in seq order.
+    std::vector<std::string> journaledSteps(const std::string& id)
+    {
+        auto journal = Journal::open((m_dir / "journal.db").string());
+        EXPECT_TRUE(journal.ok()) << journal.error().toString();
+        if (!journal.ok())
+            return {};
+        const auto transitions = (*journal)->transitions(id);
+        EXPECT_TRUE(transitions.ok());
+        std::vector<std::string> steps;
+        std::int64_t seq = 0;
+        for (const auto& t : *transitions) {
+            EXPECT_EQ(t.seq, ++seq);
+            steps.push_back(t.state);
+        }
+        return steps;
+    }
+
+    void expectCompletedConsistently(const std::vector<v1::UpdateProgress>& messages)
+    {
+        ASSERT_FALSE(messages.empty());
+        const auto& last = messages.back();
+        EXPECT_EQ(last.state(), v1::UPDATE_STATE_COMPLETED) << last.message();
+        EXPECT_EQ(last.inconsistent_transactions(), 0u);
+        EXPECT_EQ(last.diff_set_size(), 0u);
+        std::uint64_t previous = UINT64_MAX;
+        for (const auto& m : messages) {
+            if (m.phase() != v1::UPDATE_PHASE_DRAIN)
+                continue;
+            EXPECT_LE(m.diff_set_size(), previous) << "a locked DiffSet only shrinks";
+            previous = m.diff_set_size();
+        }
+    }
+
+    void stopDaemon(std::unique_ptr<ConcorddProcess>& daemon)
+    {
+        daemon->terminate();
+        const auto status = daemon->wait(std::chrono::seconds(10));
+        ASSERT_TRUE(status) << "concordd did not exit on SIGTERM";
+        EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+            << "exit status " << *status << "\n"
+            << testing::readTextFile((m_dir / "concordd.log").string());
+        daemon.reset();
+    }
+
+    std::filesystem::path m_dir;
+    std::string m_name;
+    std::unique_ptr<ConcorddProcess> m_daemon;
+};
+
+// Kills the daemon (SIGKILL, from its own hook) right after it journaled the
+// step, and again in another run right after the step's effect, for every CV
+// step; each time a fresh daemon on the same journal finishes the update.
+class ConcorddCrash : public Concordd,
+                      public ::testing::WithParamInterface<std::tuple<std::string, std::string>>
+{
+};
+
+TEST_P(ConcorddCrash, ResumesAndCompletesAfterKill9)
+{
+    const auto& [step, point] = GetParam();
+    auto first = startDaemon(step + ":" + point);
+    ASSERT_TRUE(first);
+    const std::string id = startUpdate(*first);
+    ASSERT_FALSE(id.empty());
+    const auto status = first->wait(std::chrono::seconds(60));
+    ASSERT_TRUE(status) << "concordd did not reach " << step << ":" << point;
+    ASSERT_TRUE(WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL) << *status;
+    first.reset();
+
+    auto second = startDaemon();
+    ASSERT_TRUE(second);
+    expectCompletedConsistently(watch(*second, id));
+    stopDaemon(second);
+
+    EXPECT_EQ(journaledSteps(id), kCvSteps) << "every transition exactly once";
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryStep, ConcorddCrash,
+                         ::testing::Combine(::testing::ValuesIn(kCvSteps),
+                                            ::testing::Values("journaled", "applied")),
+                         [](const auto& info) {
+                             return std::get<0>(info.param) + "_" + std::get<1>(info.param);
+                         });
+
+// kill -9 from outside while the DiffSet drains under live traffic.
+TEST_F(Concordd, ResumesAfterAnExternalKill9WhileDraining)
+{
+    auto first = startDaemon();
+    ASSERT_TRUE(first);
+    const std::string id = startUpdate(*first);
+    {
+        grpc::ClientContext context;
+        authorize(context);
+        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+        v1::WatchUpdateRequest request;
+        request.set_update_id(id);
+        auto stub = updates(*first);
+        auto reader = stub->WatchUpdate(&context, request);
+        v1::UpdateProgress progress;
+        bool draining = false;
+        while (!draining && reader->Read(&progress))
+            draining = progress.phase() == v1::UPDATE_PHASE_DRAIN;
+        ASSERT_TRUE(draining) << "never saw the drain";
+        first->kill9();
+        context.TryCancel();
+        reader->Finish();
+    }
+    ASSERT_TRUE(first->wait(std::chrono::seconds(10)));
+    first.reset();
+
+    auto second = startDaemon();
+    ASSERT_TRUE(second);
+    expectCompletedConsistently(watch(*second, id));
+    stopDaemon(second);
+    EXPECT_EQ(journaledSteps(id), kCvSteps);
+}
+
+int ctl(std::vector<std::string> args, const ConcorddProcess& daemon, std::string& out)
+{
+    // First, so a test's own --token (given later) wins.
+    args.insert(args.begin(), {"--controller", daemon.address(), "--token", kToken});
+    std::ostringstream o, e;
+    const int code = runCtlCommand(args, o, e);
+    out = o.str() + e.str();
+    return code;
+}
+
+TEST_F(Concordd, CtlDrivesAnUpdateEndToEnd)
+{
+    auto daemon = startDaemon();
+    ASSERT_TRUE(daemon);
+    std::string out;
+    ASSERT_EQ(ctl({"info"}, *daemon, out), 0) << out;
+    EXPECT_NE(out.find("driver sandbox"), std::string::npos) << out;
+    EXPECT_NE(out.find("you are ci (operator)"), std::string::npos) << out;
+    ASSERT_EQ(ctl({"services"}, *daemon, out), 0) << out;
+    EXPECT_NE(out.find("auth-service"), std::string::npos) << out;
+    ASSERT_EQ(ctl({"plan", "auth-service", "v2"}, *daemon, out), 0) << out;
+    EXPECT_NE(out.find("kind: VirtualService"), std::string::npos) << out;
+    EXPECT_NE(out.find("auth-service-v2"), std::string::npos) << out;
+
+    ASSERT_EQ(ctl({"start", "auth-service", "v2"}, *daemon, out), 0) << out;
+    const std::string id = out.substr(0, out.find('\n'));
+    ASSERT_FALSE(id.empty());
+    EXPECT_EQ(ctl({"start", "auth-service", "v2"}, *daemon, out), 1);
+    EXPECT_NE(out.find("FAILED_PRECONDITION"), std::string::npos) << out;
+    ASSERT_EQ(ctl({"watch", id}, *daemon, out), 0) << out;
+    EXPECT_NE(out.find("retire completed"), std::string::npos) << out;
+    EXPECT_NE(out.find("inconsistent=0"), std::string::npos) << out;
+    ASSERT_EQ(ctl({"history"}, *daemon, out), 0) << out;
+    EXPECT_NE(out.find(id), std::string::npos) << out;
+    ASSERT_EQ(ctl({"rules", "auth-service"}, *daemon, out), 0) << out;
+    EXPECT_EQ(out.find("auth-service-v1"), std::string::npos) << "v1 retired:\n" << out;
+
+    EXPECT_EQ(ctl({"abort", "no-such-update"}, *daemon, out), 1);
+    EXPECT_NE(out.find("NOT_FOUND"), std::string::npos) << out;
+    EXPECT_EQ(ctl({"info", "--token", "wrong-token-wrong-token"}, *daemon, out), 1);
+    EXPECT_NE(out.find("UNAUTHENTICATED"), std::string::npos) << out;
+    stopDaemon(daemon);
+}
+
+}  // namespace
+}  // namespace concord::controller
