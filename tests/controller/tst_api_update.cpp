@@ -433,5 +433,44 @@ TEST(ApiUpdate, AWatcherThatCancelsCostsNothing)
     EXPECT_EQ(messages.back().state(), v1::UPDATE_STATE_COMPLETED);
 }
 
+TEST(ApiUpdate, ForceRetireInDrainRecordsPossibleViolations)
+{
+    ApiStack stack;
+    ASSERT_TRUE(stack.ok());
+    const auto updates = stack.updates();
+    auto request = startRequest(v1::UPDATE_STRATEGY_CV);
+    *request.mutable_options()->mutable_straggler_ttl() = TimeUtil::MillisecondsToDuration(1);
+    v1::StartUpdateResponse started;
+    ASSERT_TRUE(updates->StartUpdate(ApiStack::context().get(), request, &started).ok());
+    const std::string id = started.update_id();
+    // Catch the update while its DiffSet still holds transactions.
+    ASSERT_TRUE(testing::waitUntil(
+        [&] {
+            auto snapshot = stack.runner().snapshot(id);
+            return snapshot && snapshot->phase == RunPhase::Drain && snapshot->diffSetSize > 0;
+        },
+        10000));
+    v1::ForceRetireRequest force;
+    force.set_update_id(id);
+    force.set_reason("stragglers will not finish");
+    force.set_acknowledge_possible_violations(true);
+    v1::ForceRetireResponse forced;
+    const grpc::Status status = updates->ForceRetire(ApiStack::context().get(), force, &forced);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_GT(forced.possible_violations(), 0U);
+
+    grpc::Status watched;
+    const auto messages = watchToEnd(stack, id, &watched);
+    ASSERT_TRUE(watched.ok());
+    ASSERT_FALSE(messages.empty());
+    EXPECT_EQ(messages.back().state(), v1::UPDATE_STATE_FORCE_RETIRED) << messages.back().message();
+    v1::GetHistoryRequest history;
+    history.add_states(v1::UPDATE_STATE_FORCE_RETIRED);
+    v1::GetHistoryResponse page;
+    ASSERT_TRUE(updates->GetHistory(ApiStack::context(kViewerToken).get(), history, &page).ok());
+    ASSERT_EQ(page.updates_size(), 1);
+    EXPECT_EQ(page.updates(0).metrics().possible_violations(), forced.possible_violations());
+}
+
 }  // namespace
 }  // namespace concord::controller
