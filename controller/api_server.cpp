@@ -160,6 +160,7 @@ struct ApiServer::Impl
         timing.meshPoll = options.meshPollInterval;
         timing.updateMinGap = options.updateMinInterval;
         timing.topologyDefault = options.topologyDefaultPeriod;
+        timing.pumpTick = options.pumpTick;
         auto context = std::make_shared<ApiContext>(runner, driver, journal, timing);
         context->tokens = options.tokens;
         context->epoch = epoch;

@@ -46,6 +46,7 @@ struct ApiServerOptions
     std::chrono::milliseconds meshPollInterval{200};   // WatchMesh diffs the mesh this often
     std::chrono::milliseconds updateMinInterval{100};  // WatchUpdate: at most one message per
     std::chrono::milliseconds topologyDefaultPeriod{1000};
+    std::chrono::milliseconds pumpTick{20};  // the stream pump visits every stream this often
 };
 
 // Logs (log.h, component "api") denied calls by token *name* and operator

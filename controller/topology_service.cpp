@@ -51,9 +51,12 @@ protected:
             }
             toProto(edge, *snapshot.add_edges());
         }
+        // Keep the cadence (the pump visits late by up to a tick, which must not
+        // accumulate), but a stream that fell a whole period behind starts
+        // afresh rather than catching up with a backlog.
+        m_next = m_sent && now < m_next + m_period ? m_next + m_period : now + m_period;
         m_sent = true;
         m_last = now;
-        m_next = now + m_period;  // a late tick shifts the schedule: no backlog
         return {std::move(snapshot), std::nullopt};
     }
 

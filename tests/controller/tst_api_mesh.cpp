@@ -292,6 +292,33 @@ TEST(ApiTopology, SnapshotsAtThePeriodWithTheLiveEdges)
     ctx2->TryCancel();
 }
 
+// The pump visits streams up to a tick late; that lateness must not add up
+// over the stream's life. With a 30 ms tick and a 100 ms period every send is
+// up to 20 ms late, which a schedule that restarts at each send would add up
+// to ~400 ms over 20 periods.
+TEST(ApiTopology, TheCadenceDoesNotDrift)
+{
+    ApiServerOptions options = testing::fastOptions();
+    options.pumpTick = std::chrono::milliseconds(30);
+    ApiStack stack(options);
+    ASSERT_TRUE(stack.ok());
+    constexpr int kPeriodMs = 100;
+    constexpr int kPeriods = 20;
+    v1::WatchTopologyRequest request;
+    *request.mutable_period() = TimeUtil::MillisecondsToDuration(kPeriodMs);
+    auto ctx = ApiStack::context(kViewerToken);
+    auto reader = stack.topology()->WatchTopology(ctx.get(), request);
+    v1::TopologySnapshot snapshot;
+    ASSERT_TRUE(reader->Read(&snapshot));  // the first, at once; the schedule starts here
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < kPeriods; ++i)
+        ASSERT_TRUE(reader->Read(&snapshot));
+    const double elapsedMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    ctx->TryCancel();
+    EXPECT_NEAR(elapsedMs, kPeriods * kPeriodMs, 60);
+}
+
 TEST(ApiTopology, BadPeriodOrUnknownService)
 {
     ApiStack stack;
