@@ -124,6 +124,21 @@ void StreamHub::run()
     }
 }
 
+grpc::Status boundedStatus(const grpc::Status& status)
+{
+    const std::string& message = status.error_message();
+    if (message.size() <= kMaxStatusMessageBytes) {
+        return status;
+    }
+    std::size_t cut = kMaxStatusMessageBytes;
+    while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) {
+        --cut;  // not inside a UTF-8 sequence
+    }
+    return grpc::Status(
+        status.error_code(),
+        message.substr(0, cut) + "… (" + std::to_string(message.size() - cut) + " more bytes)");
+}
+
 ApiContext::ApiContext(UpdateRunner& runner_, Driver& driver_, Journal& journal_, ApiTiming timing_)
     : runner(runner_), driver(driver_), journal(journal_), timing(timing_)
 {}

@@ -123,6 +123,13 @@ struct ApiContext
 std::optional<Caller> authorize(const ApiContext& api, const grpc::CallbackServerContext& context,
                                 Role needed, std::string_view method, grpc::Status& denied);
 
+// Error messages echo request fields; an echo of a long one would push the
+// status past gRPC's metadata limit and the client would get RESOURCE_EXHAUSTED
+// instead. Every status the API sends goes through this: a message longer
+// than kMaxStatusMessageBytes is cut (on a UTF-8 boundary) and says so.
+inline constexpr std::size_t kMaxStatusMessageBytes = 1024;
+grpc::Status boundedStatus(const grpc::Status& status);
+
 // Runs a unary handler body and finishes the call with its status; an escaping
 // exception becomes INTERNAL instead of taking the daemon down.
 template <typename Body>
@@ -138,7 +145,7 @@ grpc::ServerUnaryReactor* runUnary(grpc::CallbackServerContext* context, Body&& 
         status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
     }
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(status);
+    reactor->Finish(boundedStatus(status));
     return reactor;
 }
 
@@ -270,11 +277,11 @@ private:
         if (cancelled) {
             this->Finish(grpc::Status::CANCELLED);
         } else if (step.message && step.finish) {
-            this->StartWriteAndFinish(&m_buffer, grpc::WriteOptions(), *step.finish);
+            this->StartWriteAndFinish(&m_buffer, grpc::WriteOptions(), boundedStatus(*step.finish));
         } else if (step.message) {
             this->StartWrite(&m_buffer);
         } else {
-            this->Finish(*step.finish);
+            this->Finish(boundedStatus(*step.finish));
         }
     }
 
@@ -292,7 +299,7 @@ template <typename Message>
 class FailedStream final : public grpc::ServerWriteReactor<Message>
 {
 public:
-    explicit FailedStream(const grpc::Status& status) { this->Finish(status); }
+    explicit FailedStream(const grpc::Status& status) { this->Finish(boundedStatus(status)); }
     void OnDone() final { delete this; }
 };
 
