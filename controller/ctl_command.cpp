@@ -38,7 +38,7 @@ commands:
   plan SERVICE VERSION         the rules of every phase (no change is made)
   start SERVICE VERSION        start an update; prints its id
   watch ID                     follow an update until it finishes; exit 0 iff completed
-  list [SERVICE]               unfinished and recent updates
+  list [SERVICE]               unfinished updates (running or awaiting resume)
   abort ID [--reason R]        abort; the rules go back to a consistent state
   force-retire ID --reason R --yes
                                retire with the DiffSet not empty (possible violations)
