@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -130,8 +131,12 @@ protected:
         return response.update_id();
     }
 
-    // Watches an update to its end; returns every progress message.
-    std::vector<v1::UpdateProgress> watch(const ConcorddProcess& daemon, const std::string& id)
+    // Reads an update's WatchUpdate stream into `messages` until `stop` holds
+    // for one (then cancels it and returns nullopt) or the stream ends (its status).
+    std::optional<grpc::Status> watchUntil(
+        const ConcorddProcess& daemon, const std::string& id,
+        const std::function<bool(const v1::UpdateProgress&)>& stop,
+        std::vector<v1::UpdateProgress>& messages)
     {
         grpc::ClientContext context;
         authorize(context);
@@ -140,13 +145,35 @@ protected:
         request.set_update_id(id);
         auto stub = updates(daemon);
         auto reader = stub->WatchUpdate(&context, request);
-        std::vector<v1::UpdateProgress> messages;
         v1::UpdateProgress progress;
-        while (reader->Read(&progress))
+        while (reader->Read(&progress)) {
             messages.push_back(progress);
-        const auto status = reader->Finish();
-        EXPECT_TRUE(status.ok()) << status.error_message();
+            if (stop(progress)) {
+                context.TryCancel();
+                reader->Finish();
+                return std::nullopt;
+            }
+        }
+        return reader->Finish();
+    }
+
+    // Watches an update to its end; returns every progress message.
+    std::vector<v1::UpdateProgress> watch(const ConcorddProcess& daemon, const std::string& id)
+    {
+        std::vector<v1::UpdateProgress> messages;
+        const auto status = watchUntil(
+            daemon, id, [](const auto&) { return false; }, messages);
+        EXPECT_TRUE(status && status->ok()) << (status ? status->error_message() : "");
         return messages;
+    }
+
+    // Waits on a WatchUpdate stream until the update reaches `phase`.
+    bool waitForPhase(const ConcorddProcess& daemon, const std::string& id, v1::UpdatePhase phase)
+    {
+        std::vector<v1::UpdateProgress> messages;
+        return !watchUntil(
+            daemon, id, [phase](const auto& progress) { return progress.phase() == phase; },
+            messages);
     }
 
     // The states of an update's journaled transitions, in seq order.
@@ -168,25 +195,6 @@ protected:
                                            : std::string()));
         }
         return steps;
-    }
-
-    // Waits on a WatchUpdate stream until the update reaches `phase`.
-    bool waitForPhase(const ConcorddProcess& daemon, const std::string& id, v1::UpdatePhase phase)
-    {
-        grpc::ClientContext context;
-        authorize(context);
-        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-        v1::WatchUpdateRequest request;
-        request.set_update_id(id);
-        auto stub = updates(daemon);
-        auto reader = stub->WatchUpdate(&context, request);
-        v1::UpdateProgress progress;
-        bool reached = false;
-        while (!reached && reader->Read(&progress))
-            reached = progress.phase() == phase;
-        context.TryCancel();
-        reader->Finish();
-        return reached;
     }
 
     grpc::Status abortUpdate(const ConcorddProcess& daemon, const std::string& id)
@@ -366,23 +374,8 @@ TEST_F(Concordd, ResumesAfterAnExternalKill9WhileDraining)
     auto first = startDaemon();
     ASSERT_TRUE(first);
     const std::string id = startUpdate(*first);
-    {
-        grpc::ClientContext context;
-        authorize(context);
-        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-        v1::WatchUpdateRequest request;
-        request.set_update_id(id);
-        auto stub = updates(*first);
-        auto reader = stub->WatchUpdate(&context, request);
-        v1::UpdateProgress progress;
-        bool draining = false;
-        while (!draining && reader->Read(&progress))
-            draining = progress.phase() == v1::UPDATE_PHASE_DRAIN;
-        ASSERT_TRUE(draining) << "never saw the drain";
-        first->kill9();
-        context.TryCancel();
-        reader->Finish();
-    }
+    ASSERT_TRUE(waitForPhase(*first, id, v1::UPDATE_PHASE_DRAIN)) << "never saw the drain";
+    first->kill9();
     ASSERT_TRUE(first->wait(std::chrono::seconds(10)));
     first.reset();
 
