@@ -133,6 +133,8 @@ struct TrafficTotals
     std::uint64_t transactionsCompleted = 0;
     std::uint64_t failedTransactions = 0;
     std::uint64_t inconsistentTransactions = 0;  // as far as the driver can tell (sandbox: exact)
+    // Per service: those that ran two of its versions (absent = none).
+    std::map<std::string, std::uint64_t> inconsistentByService;
     std::uint64_t retriedRequests = 0;
     std::uint64_t rejectedRequests = 0;  // 503 from blocked instances
     std::uint64_t heldRequests = 0;      // held by HoldUnpinned

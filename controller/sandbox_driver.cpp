@@ -310,6 +310,7 @@ TrafficTotals SandboxDriver::totals() const
     totals.transactionsCompleted = live.transactionsCompleted;
     totals.failedTransactions = live.failedTransactions;
     totals.inconsistentTransactions = live.inconsistentTransactions;
+    totals.inconsistentByService = live.inconsistentByService;
     totals.retriedRequests = live.retriedRequests;
     totals.rejectedRequests = live.rejectedRequests;
     totals.heldRequests = live.heldRequests;

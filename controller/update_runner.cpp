@@ -325,7 +325,12 @@ void UpdateRunner::Impl::refresh(Run& run)
     const TrafficTotals& s = run.startTotals;
     m.failedTransactions = delta(totals.failedTransactions, s.failedTransactions);
     m.retriedRequests = delta(totals.retriedRequests, s.retriedRequests);
-    m.inconsistentTransactions = delta(totals.inconsistentTransactions, s.inconsistentTransactions);
+    // Only the updated service's: another may be updated meanwhile, naively.
+    const auto ofService = [&](const TrafficTotals& t) {
+        const auto it = t.inconsistentByService.find(run.target.service);
+        return it == t.inconsistentByService.end() ? std::uint64_t{0} : it->second;
+    };
+    m.inconsistentTransactions = delta(ofService(totals), ofService(s));
     m.heldRequests = delta(totals.heldRequests, s.heldRequests);
     m.rejectedRequests = delta(totals.rejectedRequests, s.rejectedRequests);
     m.peakInstances = totals.peakInstances;

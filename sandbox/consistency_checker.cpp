@@ -14,6 +14,7 @@ bool ConsistencyChecker::check(const TransactionRecord& record)
             if (visits[i].service != visits[j].service || visits[i].version == visits[j].version)
                 continue;
             ++m_inconsistent;
+            countServices(visits);
             if (m_violations.size() < kMaxKeptViolations) {
                 const std::uint32_t service = visits[i].service;
                 Violation violation{record.id, serviceName(service), {}};
@@ -31,6 +32,28 @@ bool ConsistencyChecker::check(const TransactionRecord& record)
         }
     }
     return true;
+}
+
+// Off the hot path: only for a transaction already found inconsistent.
+void ConsistencyChecker::countServices(const std::vector<Visit>& visits)
+{
+    std::vector<std::uint32_t> counted;
+    for (std::size_t i = 0; i < visits.size(); ++i) {
+        const std::uint32_t service = visits[i].service;
+        if (std::find(counted.begin(), counted.end(), service) != counted.end())
+            continue;
+        const bool mixed =
+            std::any_of(visits.begin() + static_cast<std::ptrdiff_t>(i) + 1, visits.end(),
+                        [&](const Visit& other) {
+                            return other.service == service && other.version != visits[i].version;
+                        });
+        if (!mixed)
+            continue;
+        counted.push_back(service);
+        if (service >= m_byService.size())
+            m_byService.resize(service + 1, 0);
+        ++m_byService[service];
+    }
 }
 
 std::string ConsistencyChecker::serviceName(std::uint32_t service) const

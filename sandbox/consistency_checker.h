@@ -49,6 +49,11 @@ public:
 
     std::uint64_t checked() const { return m_checked; }
     std::uint64_t inconsistent() const { return m_inconsistent; }
+    // Per service index: the inconsistent transactions that ran two versions
+    // of that service (one transaction may count for several services, and
+    // once for each). An update is answerable for its own service's count
+    // only: other services may be updated meanwhile, naively.
+    const std::vector<std::uint64_t>& inconsistentByService() const { return m_byService; }
     // The first violations found (kept up to a cap so memory stays bounded).
     const std::vector<Violation>& violations() const { return m_violations; }
 
@@ -57,9 +62,11 @@ public:
 private:
     std::uint64_t m_checked = 0;
     std::uint64_t m_inconsistent = 0;
+    std::vector<std::uint64_t> m_byService;
     std::vector<Violation> m_violations;
     std::vector<std::vector<std::string>> m_names;
 
+    void countServices(const std::vector<Visit>& visits);
     std::string serviceName(std::uint32_t service) const;
     std::string versionName(std::uint32_t service, std::uint32_t version) const;
 };

@@ -239,6 +239,9 @@ struct LiveTotals
     std::uint64_t transactionsCompleted = 0;
     std::uint64_t failedTransactions = 0;
     std::uint64_t inconsistentTransactions = 0;
+    // Service name → inconsistent transactions that ran two of its versions
+    // (services with none are absent).
+    std::map<std::string, std::uint64_t> inconsistentByService;
     std::uint64_t retriedRequests = 0;
     std::uint64_t rejectedRequests = 0;
     std::uint64_t heldRequests = 0;

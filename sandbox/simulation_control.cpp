@@ -624,6 +624,11 @@ LiveTotals Simulation::liveTotals() const
     totals.transactionsCompleted = impl.metrics.transactionsCompleted;
     totals.failedTransactions = impl.metrics.failedTransactions;
     totals.inconsistentTransactions = impl.checker.inconsistent();
+    const auto& byService = impl.checker.inconsistentByService();
+    for (std::size_t i = 0; i < byService.size() && i < impl.services.size(); ++i) {
+        if (byService[i] > 0)
+            totals.inconsistentByService.emplace(impl.services[i].name, byService[i]);
+    }
     totals.retriedRequests = impl.metrics.retriedRequests;
     totals.rejectedRequests = impl.rejectedTotal;
     totals.heldRequests = impl.heldTotal;

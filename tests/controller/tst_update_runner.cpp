@@ -550,6 +550,35 @@ TEST(UpdateRunner, OneUpdatePerServiceDifferentServicesInParallel)
     EXPECT_EQ(kinds.count(ActionKind::Start), 3u);
 }
 
+// A naive update of auth-service breaks transactions while db-service is
+// updated with CV: the CV update reports none of them — each update answers
+// for its own service only.
+TEST(UpdateRunner, AnUpdateCountsOnlyItsOwnServicesInconsistentTransactions)
+{
+    // Slow rules stretch the CV update over the seconds in which the
+    // transactions caught by the naive swap finish, inconsistent.
+    Live live(sandboxOptions(), 1000);
+    live.warmUp(2000);
+    ASSERT_TRUE(
+        live.runner->registerVersion("db-service", "v2", "v1", "concord/db:2.0", "test", "operator")
+            .ok());
+    auto naive = request(Strategy::Naive);
+    naive.naiveAcknowledged = true;
+    auto auth = live.runner->startUpdate(naive);
+    ASSERT_TRUE(auth.ok()) << auth.error().toString();
+    auto db = live.runner->startUpdate(request(Strategy::Cv, "db-service", "v2"));
+    ASSERT_TRUE(db.ok()) << db.error().toString();
+
+    const Watched wd = watch(*live.runner, *db, 20000);
+    EXPECT_EQ(wd.last.state, RunState::Completed) << wd.last.message;
+    const TrafficTotals totals = live.sandbox.totals();
+    ASSERT_GT(totals.inconsistentTransactions, 0u) << "the naive swap broke nothing to count";
+    EXPECT_EQ(totals.inconsistentByService.at("auth-service"), totals.inconsistentTransactions);
+    EXPECT_EQ(totals.inconsistentByService.count("db-service"), 0u);
+    EXPECT_EQ(wd.last.inconsistentTransactions, 0u);
+    EXPECT_EQ(wd.last.metrics.inconsistentTransactions, 0u);
+}
+
 class UpdateRunnerAbort : public testing::TestWithParam<RunPhase>
 {
 };

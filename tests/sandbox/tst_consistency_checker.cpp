@@ -73,3 +73,19 @@ TEST(ConsistencyChecker, KeepsABoundedNumberOfViolationsAndNamesUnknownIndices)
     EXPECT_EQ(checker.violations().size(), ConsistencyChecker::kMaxKeptViolations);
     EXPECT_EQ(checker.violations().front().service, "#4");
 }
+
+TEST(ConsistencyChecker, CountsPerServiceOncePerTransaction)
+{
+    auto checker = makeChecker();
+    // Auth mixed twice in one transaction: once for auth.
+    EXPECT_FALSE(checker.check(trace(1, {{1, 0}, {1, 1}, {1, 0}, {1, 1}})));
+    // Auth and proc both mixed: once for each, once in the total.
+    EXPECT_FALSE(checker.check(trace(2, {{2, 0}, {1, 0}, {2, 1}, {1, 1}})));
+    EXPECT_TRUE(checker.check(trace(3, {{0, 0}, {1, 1}})));
+    EXPECT_EQ(checker.inconsistent(), 2u);
+    const auto& byService = checker.inconsistentByService();
+    ASSERT_EQ(byService.size(), 3u);
+    EXPECT_EQ(byService[0], 0u);
+    EXPECT_EQ(byService[1], 2u);
+    EXPECT_EQ(byService[2], 1u);
+}
