@@ -175,6 +175,24 @@ json metricsJson(const UpdateSnapshot& snap, bool resumed)
     };
 }
 
+// What wakes the runner's loop: a change of the driver or a request.
+struct Wakeup
+{
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool flag = false;
+    bool stopping = false;
+
+    void wake()
+    {
+        {
+            const std::lock_guard lock(mutex);
+            flag = true;
+        }
+        cv.notify_all();
+    }
+};
+
 }  // namespace
 
 struct UpdateRunner::Impl
@@ -193,10 +211,9 @@ struct UpdateRunner::Impl
     std::map<std::string, std::string, std::less<>> active;  // service → update id
     std::size_t finishedCount = 0;
 
-    std::mutex wakeMutex;
-    std::condition_variable wakeCv;
-    bool wakeFlag = false;
-    bool stopping = false;
+    // Shared with the driver's change listener, which may still be running on
+    // the driver's thread when the runner is destroyed.
+    std::shared_ptr<Wakeup> wakeup = std::make_shared<Wakeup>();
     std::thread thread;
 
     // --- loop (update_runner.cpp)
@@ -247,11 +264,7 @@ struct UpdateRunner::Impl
 
 void UpdateRunner::Impl::wake()
 {
-    {
-        const std::lock_guard lock(wakeMutex);
-        wakeFlag = true;
-    }
-    wakeCv.notify_all();
+    wakeup->wake();
 }
 
 void UpdateRunner::Impl::loop()
@@ -262,10 +275,10 @@ void UpdateRunner::Impl::loop()
             refresh(*run);
             advance(*run);
         }
-        std::unique_lock lock(wakeMutex);
-        wakeCv.wait_for(lock, tick, [&] { return wakeFlag || stopping; });
-        wakeFlag = false;
-        if (stopping)
+        std::unique_lock lock(wakeup->mutex);
+        wakeup->cv.wait_for(lock, tick, [&] { return wakeup->flag || wakeup->stopping; });
+        wakeup->flag = false;
+        if (wakeup->stopping)
             return;
     }
 }
@@ -1084,7 +1097,7 @@ void UpdateRunner::Impl::waitReady(const std::vector<std::shared_ptr<Run>>& pend
 UpdateRunner::UpdateRunner(Driver& driver, Journal& journal, RunnerOptions options)
     : m_impl(std::make_unique<Impl>(driver, journal, options))
 {
-    driver.setChangeListener([impl = m_impl.get()] { impl->wake(); });
+    driver.setChangeListener([wakeup = m_impl->wakeup] { wakeup->wake(); });
 }
 
 UpdateRunner::~UpdateRunner()
@@ -1137,10 +1150,10 @@ void UpdateRunner::start()
 {
     Impl& impl = *m_impl;
     {
-        const std::lock_guard lock(impl.wakeMutex);
+        const std::lock_guard lock(impl.wakeup->mutex);
         if (impl.thread.joinable())
             return;
-        impl.stopping = false;
+        impl.wakeup->stopping = false;
     }
     impl.thread = std::thread([&impl] { impl.loop(); });
 }
@@ -1149,10 +1162,10 @@ void UpdateRunner::stop()
 {
     Impl& impl = *m_impl;
     {
-        const std::lock_guard lock(impl.wakeMutex);
-        impl.stopping = true;
+        const std::lock_guard lock(impl.wakeup->mutex);
+        impl.wakeup->stopping = true;
     }
-    impl.wakeCv.notify_all();
+    impl.wakeup->cv.notify_all();
     if (impl.thread.joinable())
         impl.thread.join();
 }

@@ -579,6 +579,36 @@ TEST(UpdateRunner, AnUpdateCountsOnlyItsOwnServicesInconsistentTransactions)
     EXPECT_EQ(wd.last.metrics.inconsistentTransactions, 0u);
 }
 
+// The driver's change listener may be running on the simulation thread while
+// a runner is destroyed; the runner must not leave it a dangling pointer
+// (ThreadSanitizer and AddressSanitizer catch it in their presets).
+TEST(UpdateRunner, TheDriverMayOutliveItsRunners)
+{
+    TempDir dir;
+    SandboxDriver sandbox(sandboxOptions(50, 0, 0));
+    auto journal = openJournal(dir.file("j.db"));
+    sandbox.startTraffic();
+    // Deploys and retirements are changes: each one calls the listener.
+    std::atomic<bool> done{false};
+    std::thread changes([&] {
+        while (!done) {
+            EXPECT_TRUE(sandbox.deploy("auth-service", "v2").ok());
+            EXPECT_TRUE(sandbox.retire("auth-service", "v2").ok());
+        }
+    });
+    for (int i = 0; i < 50; ++i) {
+        RunnerOptions ro;
+        ro.tickMs = 1;
+        auto runner = std::make_unique<UpdateRunner>(sandbox, *journal, ro);
+        runner->start();
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        runner.reset();  // while the simulation keeps notifying
+    }
+    done = true;
+    changes.join();
+    EXPECT_GT(sandbox.totals().transactionsCompleted, 0u);
+}
+
 class UpdateRunnerAbort : public testing::TestWithParam<RunPhase>
 {
 };
