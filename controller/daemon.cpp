@@ -150,7 +150,8 @@ int runDaemon(const DaemonOptions& options, std::ostream& out)
     RunnerOptions runnerOptions;
     runnerOptions.stepHook = crashHookFromEnvironment();
     UpdateRunner runner(driver, **journal, runnerOptions);
-    // Re-establish what the journal says before traffic flows (issue3 notes).
+    // Re-establish what the journal says before traffic flows, so no request
+    // meets a mesh that has forgotten an unfinished update's rules.
     if (auto resumed = runner.resumeUnfinished(); !resumed.ok()) {
         logError(kLog, "resuming unfinished updates: " + resumed.error().toString());
         return 1;
