@@ -12,9 +12,11 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <random>
 #include <regex>
 #include <set>
+#include <type_traits>
 
 #include "controller/api_service.h"
 #include "tst_api_fixture.h"
@@ -237,29 +239,45 @@ void expectDocumentedStatus(const grpc::Status& status, const std::string& metho
     }
 }
 
-template <typename Request, typename Call>
-void unary(RandomRequests& random, const std::string& method, const Request& valid, Call call)
+// "ListServicesRequest" → "ListServices".
+std::string methodOf(const Message& request)
+{
+    const std::string& name = request.GetDescriptor()->name();
+    return name.substr(0, name.size() - std::string_view("Request").size());
+}
+
+// One unary call with a request derived from `valid`; the response if it succeeded.
+template <typename Stub, typename Request, typename Response>
+std::optional<Response> unary(RandomRequests& random, Stub& stub,
+                              grpc::Status (Stub::*call)(grpc::ClientContext*, const Request&,
+                                                         Response*),
+                              const std::type_identity_t<Request>& valid = {})
 {
     const Request request = random.from(valid);
-    const grpc::Status status = call(*ApiStack::context(), request);
-    expectDocumentedStatus(status, method, request);
+    Response response;
+    const grpc::Status status = (stub.*call)(ApiStack::context().get(), request, &response);
+    expectDocumentedStatus(status, methodOf(request), request);
+    return status.ok() ? std::optional<Response>(std::move(response)) : std::nullopt;
 }
 
 // Opens a server stream and reads its first message, which every stream sends
 // at once; a stream that fails must fail with a documented status.
-template <typename Response, typename Request, typename Open>
-void stream(RandomRequests& random, const std::string& method, const Request& valid, Open open)
+template <typename Stub, typename Request, typename Response>
+void stream(RandomRequests& random, Stub& stub,
+            std::unique_ptr<grpc::ClientReader<Response>> (Stub::*open)(grpc::ClientContext*,
+                                                                        const Request&),
+            const std::type_identity_t<Request>& valid = {})
 {
     const Request request = random.from(valid);
     auto context = ApiStack::context(testing::kOperatorToken, 5000);
-    auto reader = open(*context, request);
+    auto reader = (stub.*open)(context.get(), request);
     Response response;
     if (reader->Read(&response)) {
         context->TryCancel();
         reader->Finish();
         return;
     }
-    expectDocumentedStatus(reader->Finish(), method, request);
+    expectDocumentedStatus(reader->Finish(), methodOf(request), request);
 }
 
 TEST(ApiRobustness, RandomRequestsToEveryRpcGetDocumentedStatuses)
@@ -305,61 +323,23 @@ TEST(ApiRobustness, RandomRequestsToEveryRpcGetDocumentedStatuses)
         v1::WatchUpdateRequest watchUpdate;
         watchUpdate.set_update_id(random.lastKnown());
 
-        unary(random, "ListServices", v1::ListServicesRequest{}, [&](auto& c, const auto& r) {
-            v1::ListServicesResponse out;
-            return mesh->ListServices(&c, r, &out);
-        });
-        unary(random, "GetVersionTree", tree, [&](auto& c, const auto& r) {
-            v1::GetVersionTreeResponse out;
-            return mesh->GetVersionTree(&c, r, &out);
-        });
-        unary(random, "RegisterVersion", add, [&](auto& c, const auto& r) {
-            v1::RegisterVersionResponse out;
-            return mesh->RegisterVersion(&c, r, &out);
-        });
-        unary(random, "GetRules", rules, [&](auto& c, const auto& r) {
-            v1::GetRulesResponse out;
-            return mesh->GetRules(&c, r, &out);
-        });
-        unary(random, "PlanUpdate", plan, [&](auto& c, const auto& r) {
-            v1::PlanUpdateResponse out;
-            return updates->PlanUpdate(&c, r, &out);
-        });
-        unary(random, "StartUpdate", start, [&](auto& c, const auto& r) {
-            v1::StartUpdateResponse out;
-            const grpc::Status status = updates->StartUpdate(&c, r, &out);
-            if (status.ok())
-                random.addKnownString(out.update_id());
-            return status;
-        });
-        unary(random, "AbortUpdate", abort, [&](auto& c, const auto& r) {
-            v1::AbortUpdateResponse out;
-            return updates->AbortUpdate(&c, r, &out);
-        });
-        unary(random, "ForceRetire", force, [&](auto& c, const auto& r) {
-            v1::ForceRetireResponse out;
-            return updates->ForceRetire(&c, r, &out);
-        });
-        unary(random, "ListUpdates", v1::ListUpdatesRequest{}, [&](auto& c, const auto& r) {
-            v1::ListUpdatesResponse out;
-            return updates->ListUpdates(&c, r, &out);
-        });
-        unary(random, "GetHistory", history, [&](auto& c, const auto& r) {
-            v1::GetHistoryResponse out;
-            return updates->GetHistory(&c, r, &out);
-        });
-        unary(random, "GetServerInfo", v1::GetServerInfoRequest{}, [&](auto& c, const auto& r) {
-            v1::GetServerInfoResponse out;
-            return info->GetServerInfo(&c, r, &out);
-        });
-        stream<v1::MeshEvent>(random, "WatchMesh", v1::WatchMeshRequest{},
-                              [&](auto& c, const auto& r) { return mesh->WatchMesh(&c, r); });
-        stream<v1::TopologySnapshot>(
-            random, "WatchTopology", watchTopology,
-            [&](auto& c, const auto& r) { return topology->WatchTopology(&c, r); });
-        stream<v1::UpdateProgress>(random, "WatchUpdate", watchUpdate, [&](auto& c, const auto& r) {
-            return updates->WatchUpdate(&c, r);
-        });
+        using MeshStub = v1::MeshService::Stub;
+        using UpdateStub = v1::UpdateService::Stub;
+        unary(random, *mesh, &MeshStub::ListServices);
+        unary(random, *mesh, &MeshStub::GetVersionTree, tree);
+        unary(random, *mesh, &MeshStub::RegisterVersion, add);
+        unary(random, *mesh, &MeshStub::GetRules, rules);
+        unary(random, *updates, &UpdateStub::PlanUpdate, plan);
+        if (const auto started = unary(random, *updates, &UpdateStub::StartUpdate, start))
+            random.addKnownString(started->update_id());
+        unary(random, *updates, &UpdateStub::AbortUpdate, abort);
+        unary(random, *updates, &UpdateStub::ForceRetire, force);
+        unary(random, *updates, &UpdateStub::ListUpdates);
+        unary(random, *updates, &UpdateStub::GetHistory, history);
+        unary(random, *info, &v1::ServerService::Stub::GetServerInfo);
+        stream(random, *mesh, &MeshStub::WatchMesh);
+        stream(random, *topology, &v1::TopologyService::Stub::WatchTopology, watchTopology);
+        stream(random, *updates, &UpdateStub::WatchUpdate, watchUpdate);
     }
 
     // Still serving, every stream released, and no update the junk started
