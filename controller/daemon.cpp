@@ -41,6 +41,9 @@ core::Status writeTokenFile(const std::string& path, const std::string& token)
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
     const std::string temporary = path + ".tmp";
+    // A leftover temporary (a crash mid-write) would keep its mode through a
+    // truncating open; the umask below applies only to a new file.
+    std::filesystem::remove(temporary, ec);
     const mode_t old = ::umask(077);
     {
         std::ofstream file(temporary, std::ios::trunc);

@@ -408,6 +408,43 @@ TEST_F(Concordd, ResumesAfterAnExternalKill9WhileDraining)
     EXPECT_EQ(journaledSteps(id), kCvSteps);
 }
 
+// Without a token file the daemon writes its generated operator token for
+// its owner only, even over a world-readable leftover of an earlier write.
+TEST_F(Concordd, TheGeneratedTokenIsReadableByItsOwnerOnly)
+{
+    const auto tokenPath = m_dir / "run" / "token";
+    std::filesystem::create_directories(tokenPath.parent_path());
+    std::ofstream(tokenPath.string() + ".tmp") << "stale\n";
+    std::filesystem::permissions(
+        tokenPath.string() + ".tmp",
+        std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+            std::filesystem::perms::group_read | std::filesystem::perms::others_read);
+    ConcorddProcess::Options options;
+    options.binary = CONCORDD_BINARY;
+    options.args = {"--listen",    "127.0.0.1:0",     "--journal", (m_dir / "journal.db").string(),
+                    "--token-out", tokenPath.string()};
+    options.extraEnv["CONCORD_TOKEN"] = "";  // a random one
+    options.stderrPath = (m_dir / "concordd.log").string();
+    std::string error;
+    auto daemon = ConcorddProcess::start(options, error);
+    ASSERT_TRUE(daemon) << error;
+    const auto perms = std::filesystem::status(tokenPath).permissions();
+    EXPECT_EQ(perms & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::string token = testing::readTextFile(tokenPath.string());
+    ASSERT_FALSE(token.empty());
+    token.pop_back();  // the newline
+    EXPECT_EQ(token.size(), 64u);
+    EXPECT_EQ(testing::readTextFile((m_dir / "concordd.log").string()).find(token),
+              std::string::npos)
+        << "the token is never logged";
+    std::ostringstream out, err;
+    EXPECT_EQ(
+        runCtlCommand({"--controller", daemon->address(), "--token", token, "info"}, out, err), 0)
+        << err.str();
+    stopDaemon(daemon);
+}
+
 int ctl(std::vector<std::string> args, const ConcorddProcess& daemon, std::string& out)
 {
     // First, so a test's own --token (given later) wins.
