@@ -104,7 +104,10 @@ void UpdateHistoryPanel::refreshDetails()
             details = tr("%1\n%2").arg(details, QString::fromStdString(update.message()));
         m_details->setText(details);
     }
-    emit selectedUpdateChanged(id);
+    if (id != m_selectedId) {
+        m_selectedId = id;
+        emit selectedUpdateChanged(id);
+    }
 }
 
 }  // namespace concord::widgets

@@ -46,6 +46,7 @@ private:
     QSortFilterProxyModel* m_proxy = nullptr;
     QTableView* m_view = nullptr;
     QLabel* m_details = nullptr;
+    QString m_selectedId;
     bool m_stale = false;
 };
 

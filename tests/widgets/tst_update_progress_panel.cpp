@@ -7,14 +7,17 @@
 #include <QLineSeries>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTest>
 
 #include "models/old_instance_model.h"
 #include "models/state_palette.h"
 #include "models/straggler_model.h"
+#include "models/update_history_model.h"
 #include "models/update_progress_tracker.h"
 #include "widgets/phase_stepper.h"
+#include "widgets/update_history_panel.h"
 #include "widgets/update_progress_panel.h"
 
 namespace concord::widgets {
@@ -318,6 +321,75 @@ TEST(UpdateProgressPanel, TrackerSetLateShowsWhatItKnows)
     EXPECT_EQ(panel.stepper()->currentPhase(), v1::UPDATE_PHASE_DRAIN);
     panel.setTracker(nullptr);
     EXPECT_TRUE(panel.currentUpdateId().isEmpty());
+}
+
+v1::UpdateSummary summary(const char* id, int timelinessSeconds, quint64 held)
+{
+    v1::UpdateSummary update;
+    update.set_update_id(id);
+    update.set_service("auth");
+    update.set_state(v1::UPDATE_STATE_COMPLETED);
+    update.set_requested_by("ops");
+    update.mutable_requested_at()->set_seconds(kStart + timelinessSeconds);
+    update.mutable_metrics()->mutable_timeliness()->set_seconds(timelinessSeconds);
+    update.mutable_metrics()->set_held_requests(held);
+    update.mutable_metrics()->set_rejected_requests(7);
+    update.mutable_metrics()->set_stragglers(2);
+    update.mutable_metrics()->set_possible_violations(1);
+    return update;
+}
+
+TEST(UpdateHistoryPanel, SortsAndShowsTheSelectedUpdatesMetrics)
+{
+    models::UpdateHistoryModel model;
+    UpdateHistoryPanel panel;
+    panel.setModel(&model);
+    panel.show();
+    QAbstractItemModelTester tester(panel.proxy(),
+                                    QAbstractItemModelTester::FailureReportingMode::Fatal);
+    model.setUpdates(
+        QList<v1::UpdateSummary>{summary("a", 9, 1), summary("b", 75, 2), summary("c", 10, 3)});
+    auto* view = panel.findChild<QTableView*>("updateHistory");
+    ASSERT_EQ(view, panel.view());
+    ASSERT_EQ(view->model()->rowCount(), 3);
+    const auto id = [view](int row) {
+        return view->model()->index(row, models::UpdateHistoryModel::Id).data().toString();
+    };
+    EXPECT_EQ(id(0), "b");  // newest requested first
+
+    // The operator clicks the Timeliness header: ascending by duration, not by text.
+    const int timeliness = models::UpdateHistoryModel::Timeliness;
+    view->sortByColumn(timeliness, Qt::AscendingOrder);
+    EXPECT_EQ(id(0), "a");
+    EXPECT_EQ(id(1), "c");
+    EXPECT_EQ(id(2), "b");
+
+    QSignalSpy selected(&panel, &UpdateHistoryPanel::selectedUpdateChanged);
+    const QRect cell = view->visualRect(view->model()->index(1, timeliness));
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, cell.center());
+    EXPECT_EQ(panel.selectedUpdateId(), "c");
+    ASSERT_EQ(selected.count(), 1);
+    const QString details = panel.findChild<QLabel*>("updateDetails")->text();
+    EXPECT_TRUE(details.contains("held requests 3")) << details.toStdString();
+    EXPECT_TRUE(details.contains("rejected requests 7")) << details.toStdString();
+    EXPECT_TRUE(details.contains("stragglers 2")) << details.toStdString();
+    EXPECT_TRUE(details.contains("possible violations 1")) << details.toStdString();
+
+    v1::UpdateSummary updated = summary("c", 10, 42);  // live upsert of the selected row
+    model.upsert(updated);
+    EXPECT_TRUE(panel.detailsText().contains("held requests 42"));
+    model.upsert(summary("d", 1, 0));
+    EXPECT_EQ(view->model()->rowCount(), 4);
+    EXPECT_EQ(panel.selectedUpdateId(), "c");
+
+    panel.setStale(true);
+    EXPECT_TRUE(panel.isStale());
+    EXPECT_EQ(view->palette().color(QPalette::Active, QPalette::Text),
+              view->palette().color(QPalette::Disabled, QPalette::Text));
+    EXPECT_EQ(view->model()->rowCount(), 4);
+    panel.setStale(false);
+    EXPECT_NE(view->palette().color(QPalette::Active, QPalette::Text),
+              view->palette().color(QPalette::Disabled, QPalette::Text));
 }
 
 }  // namespace
