@@ -277,10 +277,11 @@ void PhaseStepper::paintStep(QPainter& painter, int step, StepState state) const
     QFont font = painter.font();
     font.setBold(state == StepState::Current || state == StepState::Stopped);
     painter.setFont(font);
-    const QPalette::ColorGroup group =
-        m_stale || !isEnabled() ? QPalette::Disabled : QPalette::Active;
-    painter.setPen(palette().color(
-        group, state == StepState::Pending ? QPalette::PlaceholderText : QPalette::WindowText));
+    // Greyed alike when stale: a darker "pending" would read as the live part.
+    const bool greyed = m_stale || !isEnabled();
+    painter.setPen(greyed ? palette().color(QPalette::Disabled, QPalette::WindowText)
+                          : palette().color(state == StepState::Pending ? QPalette::PlaceholderText
+                                                                        : QPalette::WindowText));
     const QRect label(cell.left() + 2, int(circle.bottom()) + kLabelGap, cell.width() - 4,
                       kLabelLines * fontMetrics().lineSpacing());
     painter.drawText(label, Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap,

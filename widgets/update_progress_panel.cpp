@@ -120,6 +120,7 @@ UpdateProgressPanel::UpdateProgressPanel(QWidget* parent)
     splitter->addWidget(createTables());
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    splitter->setSizes({360, 240});  // proportions: the chart is what the operator watches
     content->addWidget(splitter, 1);
     layout->addWidget(m_content, 1);
     layout->addWidget(createActions());
@@ -165,7 +166,7 @@ QWidget* UpdateProgressPanel::createChart()
     m_chartView = new QChartView(m_chart);
     m_chartView->setObjectName(QStringLiteral("diffSetChart"));
     m_chartView->setRenderHint(QPainter::Antialiasing);
-    m_chartView->setMinimumHeight(160);
+    m_chartView->setMinimumHeight(220);
     return m_chartView;
 }
 
@@ -186,6 +187,10 @@ QWidget* UpdateProgressPanel::createTables()
     m_stragglerCount->setObjectName(QStringLiteral("stragglerCount"));
     stragglerColumn->addWidget(m_stragglerCount);
     m_stragglerView = createTable(m_stragglers, QStringLiteral("stragglers"));
+    // Room for a 32-digit trace id: an elided id cannot be looked up.
+    m_stragglerView->horizontalHeader()->resizeSection(
+        models::StragglerModel::TraceId,
+        m_stragglerView->fontMetrics().horizontalAdvance(QString(32, QLatin1Char('0'))) + 16);
     stragglerColumn->addWidget(m_stragglerView);
     layout->addLayout(stragglerColumn, 1);
     return tables;
@@ -405,8 +410,13 @@ void UpdateProgressPanel::rescaleAxes(bool shrink)
     }
     const auto grow = [shrink](QValueAxis* axis, double needed, double minimum) {
         const double top = niceCeiling(std::max(needed, minimum));
-        if (shrink || top > axis->max())
-            axis->setRange(0.0, top);
+        if (!shrink && top <= axis->max())
+            return;
+        axis->setRange(0.0, top);
+        // Ticks at round numbers: top is 1, 2 or 5 × 10^k, a fifth of it is round too.
+        axis->setTickType(QValueAxis::TicksDynamic);
+        axis->setTickAnchor(0.0);
+        axis->setTickInterval(top / 5.0);
     };
     grow(m_timeAxis, seconds * 1.2, 10.0);
     grow(m_diffAxis, diffMax * 1.1, 10.0);
