@@ -209,17 +209,15 @@ QPolygonF edgePath(Agedge_t* edge, double top)
 {
     QPolygonF path;
     const splines* spl = ED_spl(edge);
-    if (!spl)
+    if (!spl || spl->size < 1)
         return path;
-    for (int b = 0; b < spl->size; ++b) {
-        const bezier& bz = spl->list[b];
-        if (bz.sflag)
-            path << toQt(bz.sp, top);
-        for (int i = 0; i < bz.size; ++i)
-            path << toQt(bz.list[i], top);
-        if (bz.eflag)
-            path << toQt(bz.ep, top);
-    }
+    // dot splits an edge into several beziers only for compound edges, which
+    // the topology does not use: the first one is the edge.
+    const bezier& bz = spl->list[0];
+    for (int i = 0; i < bz.size; ++i)
+        path << toQt(bz.list[i], top);
+    if (bz.eflag)
+        path << toQt(bz.ep, top);
     return path;
 }
 

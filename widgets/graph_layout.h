@@ -52,7 +52,10 @@ struct GraphLayoutResult
     bool ok = false;
     QString error;
     QHash<int, QPointF> nodePositions;  // by GraphLayoutNode::id
-    QHash<int, QPolygonF> edgePaths;    // by GraphLayoutEdge::id; polyline from source to target
+    // By GraphLayoutEdge::id, from source to target: cubic Bézier control
+    // points (3n + 1, then possibly the arrow tip) when dot routed the edge,
+    // else a polyline of 2 or 3 points.
+    QHash<int, QPolygonF> edgePaths;
     QHash<QString, QRectF> clusterRects;
     QRectF boundingRect;
     bool fastMode = false;
