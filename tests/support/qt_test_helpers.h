@@ -34,3 +34,13 @@ bool waitFor(Predicate&& done, std::chrono::milliseconds timeout = std::chrono::
     ASSERT_TRUE(                                                                                \
         ::concord::testing::waitFor([&] { return bool(cond); }, std::chrono::milliseconds(ms))) \
         << "timed out waiting for: " #cond
+
+// Readable QStrings in googletest's failure messages.
+#include <QString>
+#include <ostream>
+QT_BEGIN_NAMESPACE
+inline void PrintTo(const QString& s, std::ostream* os)
+{
+    *os << '"' << s.toStdString() << '"';
+}
+QT_END_NAMESPACE

@@ -1,0 +1,130 @@
+// concord-screenshot-tour — drives the real console on its embedded sandbox
+// and saves the screenshots kept in docs/ (scripts/screenshots runs it under
+// Xvfb): the main window in the light and the dark palette, the update
+// dialog with its plan preview, and an update while the old version drains.
+//
+//   concord-screenshot-tour OUTPUT_DIR
+#include <QApplication>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QLineSeries>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QThread>
+#include <QTreeView>
+#include <cstdio>
+#include <functional>
+
+#include "app/console_session.h"
+#include "app/main_window.h"
+#include "app/theme.h"
+#include "models/update_progress_tracker.h"
+#include "models/version_tree_filter_model.h"
+#include "models/version_tree_model.h"
+#include "widgets/phase_stepper.h"
+#include "widgets/update_dialog.h"
+#include "widgets/update_progress_panel.h"
+#include "widgets/version_tree_panel.h"
+
+namespace {
+
+using concord::app::MainWindow;
+
+bool waitFor(const std::function<bool()>& done, int ms)
+{
+    QDeadlineTimer deadline(ms);
+    while (!done()) {
+        if (deadline.hasExpired())
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        QThread::msleep(5);
+    }
+    return true;
+}
+
+void settle(int ms)
+{
+    waitFor([] { return false; }, ms);
+}
+
+bool save(QWidget* widget, const QDir& dir, const char* name)
+{
+    const QString path = dir.filePath(QString::fromLatin1(name));
+    const bool ok = widget->grab().save(path);
+    std::printf("%s %s\n", ok ? "saved" : "FAILED", qPrintable(path));
+    return ok;
+}
+
+int fail(const char* what)
+{
+    std::fprintf(stderr, "concord-screenshot-tour: %s\n", what);
+    return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    if (argc != 2)
+        return fail("usage: concord-screenshot-tour OUTPUT_DIR");
+    const QDir out(QString::fromLocal8Bit(argv[1]));
+    QStandardPaths::setTestModeEnabled(true);  // never the operator's own settings
+    QSettings().clear();
+    QApplication::setFont(QFont(QStringLiteral("Noto Sans"), 9));
+    concord::app::applyTheme(concord::app::Theme::Light);
+
+    concord::app::ConsoleOptions options;
+    options.language = QStringLiteral("en");
+    // Twice the wall clock: the drain is still long enough to catch.
+    options.sandboxArgs = {QStringLiteral("--speed"), QStringLiteral("2")};
+    MainWindow window(options);
+    window.resize(1500, 940);
+    window.show();
+    auto* versions = window.session()->versions();
+    if (!waitFor(
+            [&] {
+                return versions->indexOf(QStringLiteral("auth-service"), QStringLiteral("v2"))
+                    .isValid();
+            },
+            20000))
+        return fail("the mesh never arrived");
+    settle(3000);  // a few topology refreshes and a laid-out graph
+    save(&window, out, "main-window-light.png");
+
+    window.openUpdateDialog(QStringLiteral("auth-service"), QStringLiteral("v2"));
+    auto* dialog = window.updateDialog();
+    if (!dialog || !waitFor([&] { return dialog->currentPlan().phases_size() > 0; }, 10000))
+        return fail("no plan for the update dialog");
+    dialog->resize(900, 640);
+    settle(300);
+    save(dialog, out, "update-dialog.png");
+    auto* start = dialog->findChild<QPushButton*>(QStringLiteral("startButton"));
+    if (!start)
+        return fail("no Start button");
+    start->click();
+
+    auto* progress = window.updateProgressPanel();
+    const bool draining = waitFor(
+        [&] {
+            const auto* series = progress->diffSetSeries();
+            return progress->stepper()->currentPhase() == concord::v1::UPDATE_PHASE_DRAIN &&
+                   series->count() > 4 && series->points().last().y() > 0;
+        },
+        60000);
+    if (!draining)
+        return fail("never caught the drain");
+    settle(1500);
+    save(&window, out, "draining-update.png");
+
+    if (!waitFor(
+            [&] { return progress->stepper()->state() == concord::v1::UPDATE_STATE_COMPLETED; },
+            90000))
+        return fail("the update did not complete");
+    concord::app::applyTheme(concord::app::Theme::Dark);
+    settle(1500);
+    save(&window, out, "main-window-dark.png");
+    window.close();
+    return 0;
+}
