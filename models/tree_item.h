@@ -76,8 +76,8 @@ public:
     }
     void clearChildren() { m_children.clear(); }
 
-    // First row whose child is not `less` than `value`'s position, for
-    // inserting into children kept sorted by `less(const TreeItem&, const TreeItem&)`.
+    // Where `candidate` goes among children kept sorted by
+    // `less(const TreeItem&, const TreeItem&)`: after its equals.
     template <class Less>
     int sortedRow(const TreeItem& candidate, Less less) const
     {

@@ -183,6 +183,26 @@ TEST_F(VersionTreeModelTest, ServiceAddedAndRemoved)
     EXPECT_EQ(removed.count(), 1);
 }
 
+TEST_F(VersionTreeModelTest, ServiceChangedUpdatesTheServiceRow)
+{
+    model.applyMeshEvent(snapshotEvent());
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    v1::MeshEvent e;
+    v1::Service* service = e.mutable_service_changed();
+    service->set_name("auth-service");
+    service->add_serving_versions("v1");
+    service->add_serving_versions("v2");
+    model.applyMeshEvent(e);
+    const QModelIndex auth = model.indexOf("auth-service");
+    ASSERT_EQ(changed.count(), 1);
+    EXPECT_EQ(changed[0][0].value<QModelIndex>(), auth);
+    EXPECT_EQ(text(auth, VersionTreeModel::State), "serving v1, v2");
+    service->set_active_update_id("u-1");
+    model.applyMeshEvent(e);
+    EXPECT_EQ(text(auth, VersionTreeModel::State), "updating");
+    EXPECT_EQ(model.rowCount(auth), 1);  // the tree is untouched
+}
+
 TEST_F(VersionTreeModelTest, VersionAddedInsertsAtSortedPositionUnderParent)
 {
     model.applyMeshEvent(snapshotEvent());
