@@ -1,6 +1,8 @@
 #include "models/topology_model.h"
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 namespace concord::models {
 
@@ -18,6 +20,14 @@ bool takesPartInTraffic(v1::VersionState state)
            state == v1::VERSION_STATE_DRAINING;
 }
 
+// Converts only when the text differs: flow versions rarely change.
+void assign(QString& target, const std::string& source)
+{
+    const QUtf8StringView view(source.data(), qsizetype(source.size()));
+    if (!QAnyStringView::equal(target, view))
+        target = QString::fromUtf8(view);
+}
+
 TopologyVersion toVersion(const v1::Version& version)
 {
     return TopologyVersion{qs(version.name()), version.state(), version.traffic_share()};
@@ -31,6 +41,11 @@ TopologyModel::~TopologyModel() = default;
 
 void TopologyModel::applyMeshEvent(const v1::MeshEvent& event)
 {
+    // Service summaries and removals may change nodes, namespaces or callees;
+    // version changes only change badges.
+    m_structureDirty = m_structureDirty || event.change_case() == v1::MeshEvent::kServiceAdded ||
+                       event.change_case() == v1::MeshEvent::kServiceChanged ||
+                       event.change_case() == v1::MeshEvent::kServiceRemoved;
     switch (event.change_case()) {
         case v1::MeshEvent::kSnapshot: {
             const v1::MeshSnapshot& part = event.snapshot();
@@ -108,6 +123,7 @@ void TopologyModel::applyVersion(const v1::Version& version)
 
 void TopologyModel::replaceWithSnapshot()
 {
+    m_structureDirty = true;
     m_services = std::move(m_pendingSnapshot);
     m_pendingSnapshot.clear();
     erase_if(m_observedEdges, [&](const EdgeKey& key) {
@@ -119,26 +135,75 @@ void TopologyModel::replaceWithSnapshot()
 
 void TopologyModel::applySnapshot(const v1::TopologySnapshot& snapshot)
 {
-    m_traffic.clear();
-    m_traffic.reserve(snapshot.edges_size());
+    // Entries persist from snapshot to snapshot and are overwritten in place:
+    // allocating keys and flow lists afresh for thousands of edges a second
+    // was most of the refresh cost. The edges come ordered by source then
+    // destination, so one lookup serves all version flows of an edge.
+    ++m_trafficSerial;
+    EdgeTraffic* traffic = nullptr;
+    const v1::TopologyEdge* previous = nullptr;
     for (const v1::TopologyEdge& e : snapshot.edges()) {
-        const EdgeKey key(qs(e.source_service()), qs(e.destination_service()));
-        EdgeTraffic& traffic = m_traffic[key];
+        if (!previous || e.source_service() != previous->source_service() ||
+            e.destination_service() != previous->destination_service())
+            traffic = &trafficFor(e.source_service(), e.destination_service());
+        previous = &e;
+        if (traffic->serial != m_trafficSerial) {
+            traffic->serial = m_trafficSerial;
+            traffic->rate = 0;
+            traffic->weightedErrors = 0;
+            traffic->flowCount = 0;
+        }
         const double rate = std::max(0.0, e.request_rate());
         const double errors = std::clamp(e.error_rate(), 0.0, 1.0);
-        traffic.rate += rate;
-        traffic.weightedErrors += rate * errors;
-        traffic.flows.append(
-            TopologyFlow{qs(e.source_version()), qs(e.destination_version()), rate, errors});
-        // Edges stay once seen: one that idles for a window shows 0 rps
-        // instead of vanishing and forcing a new layout.
-        m_observedEdges.insert(key);
+        traffic->rate += rate;
+        traffic->weightedErrors += rate * errors;
+        if (traffic->flowCount == traffic->flows.size())
+            traffic->flows.append(TopologyFlow{});
+        TopologyFlow& flow = traffic->flows[traffic->flowCount++];
+        assign(flow.sourceVersion, e.source_version());
+        assign(flow.destinationVersion, e.destination_version());
+        flow.rate = rate;
+        flow.errorRatio = errors;
+    }
+    for (EdgeTraffic& stale : m_traffic) {
+        if (stale.serial != m_trafficSerial) {
+            stale.rate = 0;
+            stale.weightedErrors = 0;
+            stale.flowCount = 0;
+        }
     }
     refresh();
 }
 
+TopologyModel::EdgeTraffic& TopologyModel::trafficFor(const std::string& source,
+                                                      const std::string& destination)
+{
+    const EdgeKey key(qs(source), qs(destination));
+    auto it = m_traffic.find(key);
+    if (it == m_traffic.end()) {
+        it = m_traffic.insert(key, EdgeTraffic{});
+        // Edges stay once seen: one that idles for a window shows 0 rps
+        // instead of vanishing and forcing a new layout.
+        if (!m_observedEdges.contains(key)) {
+            m_observedEdges.insert(key);
+            m_structureDirty = true;
+        }
+    }
+    return *it;
+}
+
+QList<TopologyFlow> TopologyModel::flows(int edgeId) const
+{
+    const int index = edgeIndex(edgeId);
+    if (index < 0)
+        return {};
+    const auto it = m_traffic.constFind(m_edgeKeys.at(index));
+    return it == m_traffic.cend() ? QList<TopologyFlow>() : it->flows.first(it->flowCount);
+}
+
 void TopologyModel::clear()
 {
+    m_structureDirty = true;
     m_services.clear();
     m_pendingSnapshot.clear();
     m_traffic.clear();
@@ -198,7 +263,8 @@ int TopologyModel::idForEdge(const EdgeKey& key)
 
 void TopologyModel::refresh()
 {
-    if (rebuildStructure()) {
+    const bool dirty = std::exchange(m_structureDirty, false);
+    if (dirty && rebuildStructure()) {
         fillNumbers();
         ++m_structureRevision;
         emit structureChanged();
@@ -276,8 +342,9 @@ bool TopologyModel::rebuildStructure()
 
 void TopologyModel::fillNumbers()
 {
-    // Incoming rate per destination version gives the live traffic shares.
-    QHash<QString, QHash<QString, double>> versionRates;
+    // Incoming rate per destination version (by node index) gives the live
+    // traffic shares; a node has a handful of versions, a list will do.
+    std::vector<QList<QPair<QString, double>>> versionRates(size_t(m_nodes.size()));
     for (TopologyNode& node : m_nodes) {
         node.inRate = 0;
         node.inErrorRatio = 0;
@@ -288,33 +355,44 @@ void TopologyModel::fillNumbers()
         if (it == m_traffic.cend()) {
             edge.rate = 0;
             edge.errorRatio = 0;
-            edge.flows.clear();
             continue;
         }
         edge.rate = it->rate;
         edge.errorRatio = it->rate > 0 ? it->weightedErrors / it->rate : 0;
-        edge.flows = it->flows;
-        TopologyNode& target = m_nodes[m_nodeIndexById.value(edge.targetId)];
+        const int targetIndex = m_nodeIndexById.value(edge.targetId);
+        TopologyNode& target = m_nodes[targetIndex];
         target.inRate += it->rate;
         target.inErrorRatio += it->weightedErrors;  // divided below
-        QHash<QString, double>& rates = versionRates[target.service];
-        for (const TopologyFlow& flow : it->flows)
-            rates[flow.destinationVersion] += flow.rate;
+        QList<QPair<QString, double>>& rates = versionRates[size_t(targetIndex)];
+        for (qsizetype f = 0; f < it->flowCount; ++f) {
+            const TopologyFlow& flow = it->flows.at(f);
+            auto v = std::find_if(rates.begin(), rates.end(), [&](const auto& r) {
+                return r.first == flow.destinationVersion;
+            });
+            if (v == rates.end())
+                rates.append({flow.destinationVersion, flow.rate});
+            else
+                v->second += flow.rate;
+        }
     }
-    for (TopologyNode& node : m_nodes) {
+    for (int n = 0; n < m_nodes.size(); ++n) {
+        TopologyNode& node = m_nodes[n];
         if (node.inRate > 0)
             node.inErrorRatio /= node.inRate;
         if (node.ingress)
             continue;
         node.versions.clear();
         const auto entry = m_services.constFind(node.service);
-        const auto live = versionRates.constFind(node.service);
+        const QList<QPair<QString, double>>& live = versionRates[size_t(n)];
         for (const TopologyVersion& version : entry->versions) {
             if (!takesPartInTraffic(version.state))
                 continue;
             TopologyVersion badge = version;
-            if (live != versionRates.cend() && node.inRate > 0)
-                badge.trafficShare = live->value(version.name) / node.inRate;
+            if (node.inRate > 0) {
+                auto v = std::find_if(live.begin(), live.end(),
+                                      [&](const auto& r) { return r.first == version.name; });
+                badge.trafficShare = v == live.end() ? 0 : v->second / node.inRate;
+            }
             node.versions.append(badge);
         }
     }

@@ -55,7 +55,6 @@ struct TopologyEdge
     int targetId = -1;
     double rate = 0;        // summed over the version flows
     double errorRatio = 0;  // rate-weighted mean of the flows' error ratios
-    QList<TopologyFlow> flows;
 };
 
 class TopologyModel final : public QObject
@@ -82,6 +81,8 @@ public:
     const TopologyEdge* edge(int id) const;
     int nodeIndex(int id) const { return m_nodeIndexById.value(id, -1); }
     int edgeIndex(int id) const { return m_edgeIndexById.value(id, -1); }
+    // The version-to-version traffic an edge sums up (latest snapshot).
+    QList<TopologyFlow> flows(int edgeId) const;
     int nodeIdForService(const QString& service) const;  // -1 when unknown
     int ingressNodeId() const;                           // -1 when no ingress traffic
     // Increments on every structureChanged().
@@ -104,9 +105,12 @@ private:
     {
         double rate = 0;
         double weightedErrors = 0;
-        QList<TopologyFlow> flows;
+        QList<TopologyFlow> flows;  // the first flowCount are current; the rest is spare
+        qsizetype flowCount = 0;
+        quint64 serial = 0;  // the snapshot that last wrote it
     };
 
+    EdgeTraffic& trafficFor(const std::string& source, const std::string& destination);
     void applyServiceSummary(const v1::Service& service);
     void applyTree(const v1::VersionTree& tree);
     void applyVersion(const v1::Version& version);
@@ -120,7 +124,8 @@ private:
     QMap<QString, ServiceEntry> m_services;  // by name: gives the node order
     QMap<QString, ServiceEntry> m_pendingSnapshot;
     QHash<EdgeKey, EdgeTraffic> m_traffic;  // from the latest topology snapshot
-    QSet<EdgeKey> m_observedEdges;          // every edge that ever carried traffic (sticky)
+    quint64 m_trafficSerial = 0;
+    QSet<EdgeKey> m_observedEdges;  // every edge that ever carried traffic (sticky)
 
     QHash<QString, int> m_serviceIds;  // service name -> node id (never reused)
     QHash<EdgeKey, int> m_edgeIds;
@@ -133,6 +138,7 @@ private:
     QHash<int, int> m_nodeIndexById;
     QHash<int, int> m_edgeIndexById;
     quint64 m_structureRevision = 0;
+    bool m_structureDirty = true;  // something that can change the node or edge set happened
     bool m_stale = false;
 };
 

@@ -4,6 +4,7 @@
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
 #include <QtMath>
+#include <algorithm>
 #include <cmath>
 
 #include "models/state_palette.h"
@@ -14,9 +15,7 @@ namespace {
 
 constexpr double BadgeHeight = 18;
 constexpr double ArrowSize = 9;
-// Below this scale text is unreadable: items paint plain shapes only, which
-// also keeps a fitted view of 8,000 items quick to paint.
-constexpr double DetailScale = 0.35;
+constexpr double DetailScale = TopologyDetailScale;
 
 QColor shown(const TopologyStyle* style, const QColor& color)
 {
@@ -175,6 +174,7 @@ TopologyEdgeItem::TopologyEdgeItem(const TopologyStyle* style, const QPolygonF& 
         const QPointF side(-back.y() * 0.45, back.x() * 0.45);
         m_arrow << tip << tip - back + side << tip - back - side;
         m_labelPos = m_path.pointAtPercent(0.5);
+        m_chord = QLineF(points.first(), points.last());
     }
     m_bounds = m_path.boundingRect()
                    .united(m_arrow.boundingRect())
@@ -201,10 +201,15 @@ QString TopologyEdgeItem::label() const
         .arg(QString::number(m_rate, 'f', 1), QString::number(m_errorRatio * 100, 'f', 1));
 }
 
+QColor TopologyEdgeItem::color() const
+{
+    return shown(m_style,
+                 m_rate > 0 ? models::healthColor(m_errorRatio) : QColor(0xbd, 0xbd, 0xbd));
+}
+
 void TopologyEdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*)
 {
-    const QColor color =
-        shown(m_style, m_rate > 0 ? models::healthColor(m_errorRatio) : QColor(0xbd, 0xbd, 0xbd));
+    const QColor color = this->color();
     const double lod = levelOfDetail(option, painter);
     if (lod < DetailScale) {
         painter->setPen(QPen(color, 0));  // cosmetic hairline, no antialiasing
@@ -225,6 +230,34 @@ void TopologyEdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* 
     painter->setPen(shown(m_style, QColor(0x42, 0x42, 0x42)));
     painter->drawText(QRectF(m_labelPos - QPointF(50, 14), QSizeF(100, 14)), Qt::AlignCenter,
                       label());
+}
+
+TopologyOverviewItem::TopologyOverviewItem(const std::vector<TopologyEdgeItem*>* edges,
+                                           const QRectF& bounds)
+    : m_edges(edges), m_bounds(bounds)
+{
+    setZValue(1);
+}
+
+void TopologyOverviewItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*)
+{
+    // A handful of colours: a short list beats a hash.
+    std::vector<std::pair<QRgb, QList<QLineF>>> buckets;
+    for (const TopologyEdgeItem* edge : *m_edges) {
+        const QRgb rgb = edge->color().rgb();
+        auto it = std::find_if(buckets.begin(), buckets.end(),
+                               [rgb](const auto& b) { return b.first == rgb; });
+        if (it == buckets.end()) {
+            buckets.emplace_back(rgb, QList<QLineF>());
+            it = buckets.end() - 1;
+            it->second.reserve(qsizetype(m_edges->size()));
+        }
+        it->second.append(edge->chord());
+    }
+    for (const auto& [rgb, lines] : buckets) {
+        painter->setPen(QPen(QColor(rgb), 0));
+        painter->drawLines(lines);
+    }
 }
 
 TopologyClusterItem::TopologyClusterItem(const TopologyStyle* style, const QRectF& rect,

@@ -6,14 +6,20 @@
 
 #include <QCoreApplication>
 #include <QGraphicsItem>
+#include <QLineF>
 #include <QList>
 #include <QPainterPath>
 #include <QPolygonF>
 #include <QString>
+#include <vector>
 
 #include "models/topology_model.h"
 
 namespace concord::widgets {
+
+// Below this scale text is unreadable: items paint plain shapes, and the view
+// draws edges through one TopologyOverviewItem.
+inline constexpr double TopologyDetailScale = 0.35;
 
 // Shared by every item of a scene: what the view toggles for all at once.
 struct TopologyStyle
@@ -75,6 +81,8 @@ public:
     double rate() const { return m_rate; }
     double errorRatio() const { return m_errorRatio; }
     QString label() const;  // "12.3 rps · 0.5%"
+    QColor color() const;   // health colour (grey when idle, greyed when stale)
+    QLineF chord() const { return m_chord; }
 
     QRectF boundingRect() const override { return m_bounds; }
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
@@ -82,6 +90,7 @@ public:
 private:
     const TopologyStyle* m_style;
     QPainterPath m_path;
+    QLineF m_chord;  // first to last point: the overview draws this
     QPolygonF m_arrow;
     QPointF m_labelPos;
     QRectF m_bounds;
@@ -89,6 +98,23 @@ private:
     double m_errorRatio = 0;
     qint64 m_shownRate = -1;    // rate in tenths, as last shown
     qint64 m_shownErrors = -1;  // error ratio in tenths of a percent
+};
+
+// Zoomed out, thousands of edge items cost more to visit than to draw: the
+// view hides them and this one item draws them all as lines, one call per
+// colour.
+class TopologyOverviewItem final : public QGraphicsItem
+{
+public:
+    TopologyOverviewItem(const std::vector<TopologyEdgeItem*>* edges, const QRectF& bounds);
+    Q_DISABLE_COPY_MOVE(TopologyOverviewItem)
+
+    QRectF boundingRect() const override { return m_bounds; }
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+
+private:
+    const std::vector<TopologyEdgeItem*>* m_edges;
+    QRectF m_bounds;
 };
 
 class TopologyClusterItem final : public QGraphicsItem

@@ -301,6 +301,7 @@ bool TopologyView::buildSomeItems(SceneBuild& build)
     while (build.nextEdge < build.graph.edges.size() && timeLeft()) {
         auto* item =
             new TopologyEdgeItem(&m_style, build.result.edgePaths.value(int(build.nextEdge)));
+        item->setVisible(m_detailShown);
         build.scene->addItem(item);
         build.edges.push_back(item);
         build.all.push_back(item);
@@ -317,11 +318,11 @@ void TopologyView::finishBuild()
     build->scene->setSceneRect(build->result.boundingRect.adjusted(-40, -40, 40, 40));
 
     QGraphicsScene* old = m_scene;
-    std::vector<QGraphicsItem*> oldItems;
-    oldItems.reserve(m_nodeItems.size() + m_edgeItems.size());
-    for (QGraphicsItem* item : old->items())
-        oldItems.push_back(item);
+    std::vector<QGraphicsItem*> oldItems = std::move(m_allItems);
     disconnect(old, nullptr, this, nullptr);
+    m_overview = new TopologyOverviewItem(&m_edgeItems, build->scene->sceneRect());
+    build->scene->addItem(m_overview);
+    build->all.push_back(m_overview);
     const bool wasEmpty = m_nodeItems.empty();
 
     m_scene = build->scene;
@@ -330,6 +331,7 @@ void TopologyView::finishBuild()
     m_graph = std::move(build->graph);
     m_nodeItems = std::move(build->nodes);
     m_edgeItems = std::move(build->edges);
+    m_allItems = std::move(build->all);
     m_nodeIndexByService.clear();
     m_groupIndexByNamespace.clear();
     for (size_t i = 0; i < m_graph.nodes.size(); ++i) {
@@ -348,12 +350,27 @@ void TopologyView::finishBuild()
     applySelection();
     if (wasEmpty)
         fitToView();
+    updateDetailMode(true);
     emit layoutApplied(m_appliedGeneration);
 }
 
 void TopologyView::onRatesChanged()
 {
     refreshItems(m_graph, m_nodeItems, m_edgeItems);
+    if (!m_detailShown && m_overview)
+        m_overview->update();
+}
+
+void TopologyView::updateDetailMode(bool force)
+{
+    const bool detail = transform().m11() >= TopologyDetailScale;
+    if (!force && detail == m_detailShown)
+        return;
+    m_detailShown = detail;
+    for (TopologyEdgeItem* edge : m_edgeItems)
+        edge->setVisible(detail);
+    if (m_overview)
+        m_overview->setVisible(!detail);
 }
 
 void TopologyView::refreshItems(const DisplayGraph& graph,
@@ -474,6 +491,7 @@ void TopologyView::fitToView()
     const double scale = transform().m11();
     if (scale > 1.5)
         scaleBy(1.5 / scale);  // a two-node mesh need not fill the screen
+    updateDetailMode(false);
 }
 
 void TopologyView::scaleBy(double factor)
@@ -482,6 +500,7 @@ void TopologyView::scaleBy(double factor)
     const double target = std::clamp(current * factor, MinScale, MaxScale);
     if (current > 0)
         scale(target / current, target / current);
+    updateDetailMode(false);
 }
 
 void TopologyView::wheelEvent(QWheelEvent* event)

@@ -116,6 +116,7 @@ private:
     void continueRetire();
     void applySelection();
     void scaleBy(double factor);
+    void updateDetailMode(bool force);
 
     QPointer<models::TopologyModel> m_model;
     GraphLayoutEngine m_engine;
@@ -132,7 +133,10 @@ private:
     DisplayGraph m_graph;               // of the shown scene
     std::vector<TopologyNodeItem*> m_nodeItems;
     std::vector<TopologyEdgeItem*> m_edgeItems;
-    QHash<QString, int> m_nodeIndexByService;  // service -> m_nodeItems index (group for members)
+    std::vector<QGraphicsItem*> m_allItems;      // of m_scene, creation order
+    TopologyOverviewItem* m_overview = nullptr;  // in m_scene
+    bool m_detailShown = true;                   // edge items shown (else the overview)
+    QHash<QString, int> m_nodeIndexByService;    // service -> m_nodeItems index (group for members)
     QHash<QString, int> m_groupIndexByNamespace;
     quint64 m_appliedGeneration = 0;
 

@@ -143,7 +143,10 @@ TEST(TopologyModel, RatesAggregateAcrossVersionFlows)
     ASSERT_NE(edge, nullptr);
     EXPECT_DOUBLE_EQ(edge->rate, 40);
     EXPECT_DOUBLE_EQ(edge->errorRatio, (30 * 0.10) / 40);
-    EXPECT_EQ(edge->flows.size(), 2);
+    const auto flows = model.flows(edge->id);
+    ASSERT_EQ(flows.size(), 2);
+    EXPECT_EQ(flows.at(1).destinationVersion, QStringLiteral("v2"));
+    EXPECT_DOUBLE_EQ(flows.at(1).rate, 10);
     ASSERT_NE(edgeBetween(model, "", "portal"), nullptr);
     EXPECT_DOUBLE_EQ(edgeBetween(model, "", "portal")->rate, 50);
     EXPECT_TRUE(model.node(model.ingressNodeId())->ingress);
@@ -174,12 +177,15 @@ TEST(TopologyModel, SameEdgesNewNumbersAreARateChangeOnly)
     EXPECT_EQ(rates.size(), 1);
     EXPECT_EQ(model.structureRevision(), revision);
     EXPECT_DOUBLE_EQ(model.edge(edgeId)->rate, 99);
+    ASSERT_EQ(model.flows(edgeId).size(), 1);
+    EXPECT_DOUBLE_EQ(model.flows(edgeId).at(0).rate, 99);
 
     // An edge idle for a window stays (at 0) instead of forcing a layout.
     model.applySnapshot(v1::TopologySnapshot());
     EXPECT_EQ(structure.size(), 0);
     ASSERT_NE(model.edge(edgeId), nullptr);
     EXPECT_EQ(model.edge(edgeId)->rate, 0);
+    EXPECT_TRUE(model.flows(edgeId).isEmpty());
 
     // A version changing state updates the badges, not the structure.
     v1::MeshEvent changed;

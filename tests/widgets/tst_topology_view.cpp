@@ -270,4 +270,18 @@ TEST(TopologyView, ZoomChangesTheScaleWithinBounds)
     for (int i = 0; i < 100; ++i)
         f.view.zoomIn();
     EXPECT_LE(f.view.transform().m11(), 8.0 + 1e-9);
+    auto* edge = f.view.edgeItemBetween("portal", "auth");
+    EXPECT_TRUE(edge->isVisible());
+
+    // Zoomed far out the edges are drawn by one overview item instead.
+    for (int i = 0; i < 30; ++i)
+        f.view.zoomOut();
+    EXPECT_LT(f.view.transform().m11(), concord::widgets::TopologyDetailScale);
+    EXPECT_FALSE(edge->isVisible());
+    f.model.applySnapshot(traffic(2));  // refreshes under the overview
+    EXPECT_DOUBLE_EQ(edge->rate(), 20);
+    f.view.grab();
+    for (int i = 0; i < 30; ++i)
+        f.view.zoomIn();
+    EXPECT_TRUE(edge->isVisible());
 }
