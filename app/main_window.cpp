@@ -53,6 +53,9 @@ MainWindow::MainWindow(const ConsoleOptions& options, QWidget* parent)
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/concord.svg")));
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
+    // The version trees run the full height on the left; progress, history
+    // and the log share the bottom under the topology.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     m_languages->setLanguage(options.language.isEmpty() ? LanguageManager::initialLanguage()
                                                         : options.language);
 
@@ -484,7 +487,11 @@ void MainWindow::restoreSettings()
 {
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
+        // First start: room for the trees' columns and for the chart.
+        resizeDocks({m_docks.first()}, {480}, Qt::Horizontal);
+        resizeDocks({findChild<QDockWidget*>(QStringLiteral("progressDock"))}, {420}, Qt::Vertical);
+    }
     applyTheme(themeFromName(settings.value(QStringLiteral("ui/theme")).toString()));
 }
 

@@ -5,6 +5,7 @@
 // same binary with --version (process start and Qt's libraries, no window).
 //
 //   bench_console_startup [--runs N] [--quick]
+//   QT_QPA_PLATFORM=xcb xvfb-run -a bench_console_startup     (a real X server)
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QProcess>
@@ -34,7 +35,9 @@ double median(std::vector<double> values)
 QProcessEnvironment freshEnvironment(const QTemporaryDir& home)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    // Offscreen unless told otherwise (xvfb-run with QT_QPA_PLATFORM=xcb paints for real).
+    if (!env.contains(QStringLiteral("QT_QPA_PLATFORM")))
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     env.insert(QStringLiteral("CONCORD_STARTUP_PROBE"), QStringLiteral("1"));
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
     env.insert(QStringLiteral("XDG_STATE_HOME"), home.filePath(QStringLiteral("state")));
@@ -77,7 +80,8 @@ double baselineMs()
     timer.start();
     QProcess version;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    if (!env.contains(QStringLiteral("QT_QPA_PLATFORM")))
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     version.setProcessEnvironment(env);
     version.start(QStringLiteral(CONCORD_BINARY), {QStringLiteral("--version")});
     version.waitForFinished(10000);
