@@ -8,6 +8,7 @@
 #include "console_fixture.h"
 #include "models/state_palette.h"
 #include "models/topology_model.h"
+#include "models/update_progress_tracker.h"
 #include "widgets/connection_bar.h"
 #include "widgets/update_dialog.h"
 
@@ -73,6 +74,47 @@ TEST_F(ConsoleTest, KillingTheControllerKeepsTheDataAndRecoversEveryStream)
     EXPECT_EQ(ttl->value(), 77);
     CONCORD_TRY_EXPECT(start->isEnabled(), 10000);
     EXPECT_TRUE(m_window->connectionBar()->statusText().contains(QStringLiteral("Connected")));
+}
+
+}  // namespace
+}  // namespace concord::app::testing
+
+namespace concord::app::testing {
+namespace {
+
+// An update survives the controller's death: the restarted daemon resumes it
+// from its journal and the console's watch of it resumes with the stream.
+TEST_F(ConsoleTest, AnUpdateWatchedAcrossAControllerCrashIsFollowedToTheEnd)
+{
+    // Real-time-ish pacing so the kill lands mid-update.
+    startConsole({QStringLiteral("--speed"), QStringLiteral("2"),
+                  QStringLiteral("--rule-propagation"), QStringLiteral("300"),
+                  QStringLiteral("--deploy-delay"), QStringLiteral("300")});
+    CONCORD_TRY_ASSERT(connected(), 20000);
+    CONCORD_TRY_ASSERT(viewIndex(kAuth, QStringLiteral("v2")).isValid(), 10000);
+    v1::StartUpdateRequest request;
+    request.set_service("auth-service");
+    request.set_target_version("v2");
+    request.set_strategy(v1::UPDATE_STRATEGY_CV);
+    QString id;
+    m_window->session()->startUpdate(
+        request, [&](const backend_clients::CallStatus& status, const QString& started) {
+            ASSERT_TRUE(status.ok()) << status.toString().toStdString();
+            id = started;
+        });
+    CONCORD_TRY_ASSERT(!id.isEmpty(), 10000);
+    auto* tracker = m_window->session()->updates();
+    CONCORD_TRY_ASSERT(tracker->latest(id).phase() >= v1::UPDATE_PHASE_PIN, 20000);
+    ASSERT_NE(tracker->latest(id).state(), v1::UPDATE_STATE_COMPLETED);
+
+    ::kill(pid_t(m_window->embeddedController()->processId()), SIGKILL);
+    CONCORD_TRY_ASSERT(client()->state() == backend_clients::ConnectionState::Reconnecting, 10000);
+    EXPECT_TRUE(client()->watchedUpdates().contains(id));
+    CONCORD_TRY_ASSERT(connected(), 30000);
+    CONCORD_TRY_ASSERT(tracker->latest(id).state() == v1::UPDATE_STATE_COMPLETED, 90000);
+    EXPECT_EQ(tracker->latest(id).inconsistent_transactions(), 0u);
+    CONCORD_TRY_EXPECT(stateOf(kAuth, QStringLiteral("v2")) == v1::VERSION_STATE_SERVING, 10000);
+    CONCORD_TRY_EXPECT(stateOf(kAuth, QStringLiteral("v1")) == v1::VERSION_STATE_RETIRED, 10000);
 }
 
 }  // namespace
