@@ -516,7 +516,7 @@
     <name>PhaseStepper</name>
     <message>
         <source>entered %1, current</source>
-        <translation>%1 进入，当前阶段</translation>
+        <translation>于 %1 进入，当前阶段</translation>
     </message>
     <message>
         <source>%1 – %2 (%3)</source>
