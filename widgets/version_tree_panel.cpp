@@ -149,8 +149,7 @@ void VersionTreePanel::buildUi()
 void VersionTreePanel::connectView()
 {
     connect(m_filterEdit, &QLineEdit::textChanged, this, [this](const QString& text) {
-        m_filter->setFilterText(text);
-        restoreExpansion();
+        m_filter->setFilterText(text);  // a reset: onProxyReset re-expands
         if (m_view->currentIndex().isValid())
             m_view->scrollTo(m_view->currentIndex());
     });
