@@ -3,6 +3,7 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "proto_convert.h"
 
@@ -215,6 +216,14 @@ void MeshTracker::append(v1::MeshEvent event)
     }
 }
 
+// Traffic shares are windowed rates: they jitter. Stream a change when it
+// is visible (5 points) or when a version starts or stops taking traffic.
+bool MeshTracker::shareMovedEnough(double before, double after)
+{
+    return std::abs(after - before) >= 0.05 || (before == 0) != (after == 0) ||
+           (before == 1) != (after == 1);
+}
+
 void MeshTracker::diffService(const ServiceView* before, const ServiceView& after)
 {
     if (before == nullptr) {
@@ -227,16 +236,24 @@ void MeshTracker::diffService(const ServiceView* before, const ServiceView& afte
         append(std::move(event));
     }
     std::map<std::string, v1::VersionState> previous;
+    std::map<std::string, double> previousShare;
     if (before != nullptr) {
         for (const v1::Version& v : before->tree.versions()) {
             previous[v.name()] = v.state();
+            previousShare[v.name()] = v.traffic_share();
         }
     }
     for (const v1::Version& v : after.tree.versions()) {
         const auto it = previous.find(v.name());
-        if (it != previous.end() && it->second == v.state()) {
+        // Shares are compared with the last one streamed, so slow drifts add up to an event.
+        const auto key = std::make_pair(v.service(), v.name());
+        const auto sent = m_sentShare.find(key);
+        const double lastShare = sent != m_sentShare.end() ? sent->second : previousShare[v.name()];
+        if (it != previous.end() && it->second == v.state() &&
+            !shareMovedEnough(lastShare, v.traffic_share())) {
             continue;
         }
+        m_sentShare[key] = v.traffic_share();
         v1::MeshEvent event = makeEvent(m_epoch);
         v1::VersionChange* change =
             it == previous.end() ? event.mutable_version_added() : event.mutable_version_changed();

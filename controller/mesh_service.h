@@ -66,6 +66,7 @@ public:
 private:
     std::map<std::string, ServiceView> readMesh();
     void diffService(const ServiceView* before, const ServiceView& after);
+    static bool shareMovedEnough(double before, double after);
     void append(v1::MeshEvent event);
 
     Driver& m_driver;
@@ -74,7 +75,8 @@ private:
     const std::size_t m_logCapacity;
     mutable std::mutex m_mutex;
     std::map<std::string, ServiceView> m_view;
-    std::set<std::pair<std::string, std::string>> m_seenDeployed;  // (service, version)
+    std::set<std::pair<std::string, std::string>> m_seenDeployed;       // (service, version)
+    std::map<std::pair<std::string, std::string>, double> m_sentShare;  // last streamed share
     std::deque<v1::MeshEvent> m_log;
     std::uint64_t m_revision = 0;
     bool m_primed = false;  // the first refresh sets the view without emitting deltas

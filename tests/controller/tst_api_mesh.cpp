@@ -2,6 +2,9 @@
 #include <google/protobuf/util/time_util.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+
 #include "tst_api_fixture.h"
 
 namespace concord::controller {
@@ -240,6 +243,39 @@ TEST(ApiMesh, WatchMeshSnapshotThenDeltasAndResume)
     const grpc::Status status = reader->Finish();
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_EQ(status.error_message().rfind("resume_after_revision:", 0), 0U);
+}
+
+// A watcher that connected before traffic flowed (every share 0) learns the
+// shares once requests arrive, without any version changing state.
+TEST(ApiMesh, TrafficSharesAreStreamedWhenTheyMove)
+{
+    ApiStack stack;
+    ASSERT_TRUE(stack.ok());
+    auto ctx = ApiStack::context(kViewerToken);
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    auto reader = stack.mesh()->WatchMesh(ctx.get(), {});
+    v1::MeshEvent event;
+    ASSERT_TRUE(reader->Read(&event));
+    ASSERT_TRUE(event.has_snapshot());
+    std::map<std::string, double> share;  // service -> share of its v1
+    for (const v1::VersionTree& tree : event.snapshot().trees())
+        for (const v1::Version& v : tree.versions())
+            share[v.service()] = v.traffic_share();
+    const auto allServing = [&] {
+        return std::all_of(share.begin(), share.end(),
+                           [](const auto& entry) { return entry.second > 0.95; });
+    };
+    int stateChanges = 0;
+    while (!allServing() && reader->Read(&event)) {
+        if (!event.has_version_changed())
+            continue;
+        const v1::VersionChange& change = event.version_changed();
+        stateChanges += change.previous_state() != change.version().state();
+        share[change.version().service()] = change.version().traffic_share();
+    }
+    EXPECT_TRUE(allServing()) << "a v1 share never reached the stream";
+    EXPECT_EQ(stateChanges, 0);
+    ctx->TryCancel();
 }
 
 TEST(ApiTopology, SnapshotsAtThePeriodWithTheLiveEdges)
