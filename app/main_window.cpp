@@ -11,6 +11,7 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 
 #include "app/connect_dialog.h"
@@ -488,9 +489,9 @@ void MainWindow::restoreSettings()
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
-        // First start: room for the trees' columns and for the chart.
-        resizeDocks({m_docks.first()}, {480}, Qt::Horizontal);
-        resizeDocks({findChild<QDockWidget*>(QStringLiteral("progressDock"))}, {420}, Qt::Vertical);
+        // First start: room for the trees' columns, the topology gets half
+        // the height. Docks take sizes only once the window is laid out.
+        m_defaultDockSizes = true;
     }
     applyTheme(themeFromName(settings.value(QStringLiteral("ui/theme")).toString()));
 }
@@ -506,6 +507,23 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     saveSettings();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (!m_defaultDockSizes)
+        return;
+    m_defaultDockSizes = false;
+    // First start: the trees get a third of the width, the bottom panels a
+    // little under half the height. Docks take sizes only once laid out.
+    QTimer::singleShot(0, this, [this] {
+        resizeDocks({m_docks.first()}, {width() / 3}, Qt::Horizontal);
+        // resizeDocks() does not move the bottom docks here (Qt 6.4); a
+        // passing minimum height on the topology does, then it is released.
+        m_topologyView->setMinimumHeight(height() / 2 - 60);
+        QTimer::singleShot(0, this, [this] { m_topologyView->setMinimumHeight(120); });
+    });
 }
 
 bool MainWindow::eventFilter(QObject* watched, QEvent* event)

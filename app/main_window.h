@@ -67,6 +67,7 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void changeEvent(QEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
 
@@ -120,6 +121,7 @@ private:
     QActionGroup* m_languageGroup = nullptr;
     QLabel* m_statusServer = nullptr;
     bool m_painted = false;
+    bool m_defaultDockSizes = false;  // no saved arrangement: size the docks when shown
     bool m_rebuilding = false;
 };
 

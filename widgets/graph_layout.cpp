@@ -168,6 +168,12 @@ BuiltGraph buildGraph(const GraphLayoutInput& input, bool fast)
                 const QByteArray name = "cluster_" + QByteArray::number(clusterGraphs.size());
                 cluster = agsubg(built.graph, cstr(name.constData()), 1);
                 built.clusters.emplace_back(cluster, node.cluster);
+                // A label makes dot keep a strip free above the nodes, where
+                // the cluster item draws "namespace <name>".
+                const QByteArray label = "namespace " + node.cluster.toUtf8();
+                agsafeset(cluster, cstr("label"), cstr(label.constData()), cstr(""));
+                agsafeset(cluster, cstr("labeljust"), cstr("l"), cstr(""));
+                agsafeset(cluster, cstr("fontsize"), cstr("12"), cstr(""));
             }
             parent = cluster;
         }

@@ -11,6 +11,18 @@
 
 namespace concord::widgets {
 
+void TopologyStyle::followPalette(const QPalette& palette)
+{
+    const bool dark = palette.color(QPalette::Base).lightness() < 128;
+    nodeFill = dark ? QColor(0x2b, 0x2d, 0x30) : QColor(0xfa, 0xfa, 0xfa);
+    groupFill = dark ? QColor(0x30, 0x34, 0x4a) : QColor(0xe8, 0xea, 0xf6);
+    text = palette.color(QPalette::Text);
+    edgeLabel = dark ? QColor(0xbd, 0xc1, 0xc6) : QColor(0x42, 0x42, 0x42);
+    clusterBorder = dark ? QColor(0x5f, 0x6b, 0x73) : QColor(0x90, 0xa4, 0xae);
+    clusterFill = dark ? QColor(0x25, 0x28, 0x2c) : QColor(0xf3, 0xf6, 0xf8);
+    clusterText = dark ? QColor(0x9a, 0xb0, 0xbb) : QColor(0x54, 0x6e, 0x7a);
+}
+
 namespace {
 
 constexpr double BadgeHeight = 18;
@@ -118,8 +130,7 @@ void TopologyNodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* 
     const QRectF box(-Width / 2, -Height / 2, Width, Height);
     const QColor border =
         shown(m_style, isSelected() ? QColor(0x15, 0x65, 0xc0) : models::healthColor(m_errorRatio));
-    const QColor fill =
-        shown(m_style, m_group ? QColor(0xe8, 0xea, 0xf6) : QColor(0xfa, 0xfa, 0xfa));
+    const QColor fill = shown(m_style, m_group ? m_style->groupFill : m_style->nodeFill);
     const double lod = levelOfDetail(option, painter);
     if (lod < DetailScale) {
         painter->fillRect(box, border);
@@ -129,7 +140,7 @@ void TopologyNodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* 
     painter->setPen(QPen(border, isSelected() ? 3 : 1.5));
     painter->setBrush(fill);
     painter->drawRoundedRect(box, 6, 6);
-    painter->setPen(shown(m_style, QColor(0x21, 0x21, 0x21)));
+    painter->setPen(shown(m_style, m_style->text));
     QFont font = painter->font();
     font.setPointSizeF(9);
     font.setBold(true);
@@ -227,7 +238,7 @@ void TopologyEdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* 
     QFont font = painter->font();
     font.setPointSizeF(7.5);
     painter->setFont(font);
-    painter->setPen(shown(m_style, QColor(0x42, 0x42, 0x42)));
+    painter->setPen(shown(m_style, m_style->edgeLabel));
     painter->drawText(QRectF(m_labelPos - QPointF(50, 14), QSizeF(100, 14)), Qt::AlignCenter,
                       label());
 }
@@ -269,12 +280,12 @@ TopologyClusterItem::TopologyClusterItem(const TopologyStyle* style, const QRect
 
 void TopologyClusterItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*)
 {
-    painter->setPen(QPen(shown(m_style, QColor(0x90, 0xa4, 0xae)), 0, Qt::DashLine));
-    painter->setBrush(shown(m_style, QColor(0xf3, 0xf6, 0xf8)));
+    painter->setPen(QPen(shown(m_style, m_style->clusterBorder), 0, Qt::DashLine));
+    painter->setBrush(shown(m_style, m_style->clusterFill));
     painter->drawRect(m_rect);
     if (levelOfDetail(option, painter) < DetailScale)
         return;
-    painter->setPen(shown(m_style, QColor(0x54, 0x6e, 0x7a)));
+    painter->setPen(shown(m_style, m_style->clusterText));
     painter->drawText(m_rect.adjusted(6, 2, -6, -2), Qt::AlignTop | Qt::AlignLeft,
                       tr("namespace %1").arg(m_nameSpace));
 }

@@ -9,6 +9,7 @@
 #include <QLineF>
 #include <QList>
 #include <QPainterPath>
+#include <QPalette>
 #include <QPolygonF>
 #include <QString>
 #include <vector>
@@ -22,9 +23,20 @@ namespace concord::widgets {
 inline constexpr double TopologyDetailScale = 0.35;
 
 // Shared by every item of a scene: what the view toggles for all at once.
+// What every item paints with: the stale flag and colours that follow the
+// view's palette (light or dark), shared by pointer so a change repaints all.
 struct TopologyStyle
 {
     bool stale = false;
+    QColor nodeFill{0xfa, 0xfa, 0xfa};
+    QColor groupFill{0xe8, 0xea, 0xf6};
+    QColor text{0x21, 0x21, 0x21};
+    QColor edgeLabel{0x42, 0x42, 0x42};
+    QColor clusterBorder{0x90, 0xa4, 0xae};
+    QColor clusterFill{0xf3, 0xf6, 0xf8};
+    QColor clusterText{0x54, 0x6e, 0x7a};
+
+    void followPalette(const QPalette& palette);
 };
 
 class TopologyNodeItem final : public QGraphicsItem

@@ -50,7 +50,7 @@ TopologyView::TopologyView(QWidget* parent) : QGraphicsView(parent)
     // One repaint per refresh instead of a region per changed edge.
     setViewportUpdateMode(FullViewportUpdate);
     setOptimizationFlags(DontSavePainterState | DontAdjustForAntialiasing);
-    setBackgroundBrush(palette().base());
+    followPalette();
     m_scene = new QGraphicsScene(this);
     m_scene->setItemIndexMethod(QGraphicsScene::NoIndex);
     setScene(m_scene);
@@ -348,8 +348,8 @@ void TopologyView::finishBuild()
     m_appliedGeneration = build->result.generation;
     retireScene(old, std::move(oldItems));
     applySelection();
-    if (wasEmpty)
-        fitToView();
+    if (wasEmpty || m_autoFit)
+        fitView();
     updateDetailMode(true);
     emit layoutApplied(m_appliedGeneration);
 }
@@ -475,15 +475,47 @@ void TopologyView::applySelection()
 
 void TopologyView::zoomIn()
 {
+    m_autoFit = false;
     scaleBy(1.25);
 }
 
 void TopologyView::zoomOut()
 {
+    m_autoFit = false;
     scaleBy(1 / 1.25);
 }
 
+// The operator asked to see everything: keep it fitted through resizes and
+// new layouts until they zoom again.
 void TopologyView::fitToView()
+{
+    m_autoFit = true;
+    fitView();
+}
+
+void TopologyView::followPalette()
+{
+    m_style.followPalette(palette());
+    setBackgroundBrush(palette().base());
+}
+
+void TopologyView::changeEvent(QEvent* event)
+{
+    QGraphicsView::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        followPalette();
+        viewport()->update();
+    }
+}
+
+void TopologyView::resizeEvent(QResizeEvent* event)
+{
+    QGraphicsView::resizeEvent(event);
+    if (m_autoFit)
+        fitView();
+}
+
+void TopologyView::fitView()
 {
     if (m_scene->sceneRect().isEmpty())
         return;
@@ -510,6 +542,7 @@ void TopologyView::wheelEvent(QWheelEvent* event)
         QGraphicsView::wheelEvent(event);
         return;
     }
+    m_autoFit = false;
     scaleBy(std::pow(1.0015, delta));
     event->accept();
 }

@@ -53,6 +53,8 @@ public:
     bool isLayoutPending() const;
     int nodeCount() const { return int(m_nodeItems.size()); }  // shown nodes (groups count one)
     int edgeCount() const { return int(m_edgeItems.size()); }
+    // The topology is the main view: it asks for room beside the docks.
+    QSize sizeHint() const override { return {900, 520}; }
     QString selectedService() const { return m_selectedService; }
     // Scene centre of the node showing `service` (its group when collapsed).
     std::optional<QPointF> servicePosition(const QString& service) const;
@@ -63,7 +65,7 @@ public:
 public slots:
     void zoomIn();
     void zoomOut();
-    void fitToView();
+    void fitToView();  // and keep fitting on resizes and new layouts until the next zoom
     // Selects and centres `service` without emitting serviceSelected (the
     // version tree calls this); empty clears the selection.
     void selectService(const QString& service);
@@ -76,6 +78,8 @@ signals:
 
 protected:
     void wheelEvent(QWheelEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override;  // a new palette (light / dark) recolours the items
     void contextMenuEvent(QContextMenuEvent* event) override;
 
 private:
@@ -116,6 +120,8 @@ private:
     void continueRetire();
     void applySelection();
     void scaleBy(double factor);
+    void fitView();
+    void followPalette();
     void updateDetailMode(bool force);
 
     QPointer<models::TopologyModel> m_model;
@@ -152,6 +158,7 @@ private:
     QTimer m_retireTimer;
 
     QString m_selectedService;
+    bool m_autoFit = true;  // fitted until the operator zooms
     bool m_applyingSelection = false;
 };
 

@@ -115,12 +115,14 @@ UpdateProgressPanel::UpdateProgressPanel(QWidget* parent)
     m_stepper = new PhaseStepper;
     m_stepper->setObjectName(QStringLiteral("phaseStepper"));
     content->addWidget(m_stepper);
-    auto* splitter = new QSplitter(Qt::Vertical);
+    // Side by side, so the panel fits under the topology: the chart is what
+    // the operator watches, the tables explain it.
+    auto* splitter = new QSplitter(Qt::Horizontal);
     splitter->addWidget(createChart());
     splitter->addWidget(createTables());
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
-    splitter->setSizes({360, 240});  // proportions: the chart is what the operator watches
+    splitter->setSizes({600, 400});
     content->addWidget(splitter, 1);
     layout->addWidget(m_content, 1);
     layout->addWidget(createActions());
@@ -166,14 +168,14 @@ QWidget* UpdateProgressPanel::createChart()
     m_chartView = new QChartView(m_chart);
     m_chartView->setObjectName(QStringLiteral("diffSetChart"));
     m_chartView->setRenderHint(QPainter::Antialiasing);
-    m_chartView->setMinimumHeight(220);
+    m_chartView->setMinimumHeight(180);
     return m_chartView;
 }
 
 QWidget* UpdateProgressPanel::createTables()
 {
     auto* tables = new QWidget;
-    auto* layout = new QHBoxLayout(tables);
+    auto* layout = new QVBoxLayout(tables);
     layout->setContentsMargins(0, 0, 0, 0);
 
     auto* oldColumn = new QVBoxLayout;

@@ -60,6 +60,9 @@ public:
     void selectUpdate(const QString& updateId);
     QString currentUpdateId() const { return m_currentId; }
 
+    // Sized to share the height with the topology above it (QChartView asks for much more).
+    QSize sizeHint() const override { return {900, 400}; }
+
     PhaseStepper* stepper() const { return m_stepper; }
     QLineSeries* diffSetSeries() const { return m_diffSeries; }
     QLineSeries* rateSeries() const { return m_rateSeries; }

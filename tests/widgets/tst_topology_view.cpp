@@ -285,3 +285,56 @@ TEST(TopologyView, ZoomChangesTheScaleWithinBounds)
         f.view.zoomIn();
     EXPECT_TRUE(edge->isVisible());
 }
+
+namespace {
+
+bool sceneFullyVisible(const TopologyView& view)
+{
+    const QRect shown = view.mapFromScene(view.scene()->sceneRect()).boundingRect();
+    return view.viewport()->rect().adjusted(-2, -2, 2, 2).contains(shown);
+}
+
+}  // namespace
+
+// The view keeps the whole mesh in sight through resizes until the operator
+// zooms; "fit" brings that back.
+TEST(TopologyView, StaysFittedThroughResizesUntilTheOperatorZooms)
+{
+    Fixture f;
+    f.view.resize(300, 120);
+    QCoreApplication::processEvents();
+    EXPECT_TRUE(sceneFullyVisible(f.view));
+    f.view.resize(1200, 700);
+    QCoreApplication::processEvents();
+    EXPECT_TRUE(sceneFullyVisible(f.view));
+    f.view.zoomIn();
+    f.view.zoomIn();
+    f.view.zoomIn();
+    f.view.resize(300, 120);
+    QCoreApplication::processEvents();
+    EXPECT_FALSE(sceneFullyVisible(f.view));
+    f.view.fitToView();
+    QCoreApplication::processEvents();  // the scroll bars go, the view refits
+    EXPECT_TRUE(sceneFullyVisible(f.view));
+}
+
+// Switching to a dark palette at run time recolours the scene.
+TEST(TopologyView, FollowsAPaletteChange)
+{
+    Fixture f;
+    const auto background = [&] {
+        return f.view.viewport()->grab().toImage().pixelColor(2, 2).lightness();
+    };
+    EXPECT_GT(background(), 200);
+    QPalette dark = f.view.palette();
+    dark.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
+    dark.setColor(QPalette::Text, QColor(0xdf, 0xe1, 0xe5));
+    f.view.setPalette(dark);
+    QCoreApplication::processEvents();
+    EXPECT_LT(background(), 60);
+    const auto* node = f.view.nodeItemForService(QStringLiteral("portal"));
+    ASSERT_TRUE(node);
+    const QPoint at = f.view.mapFromScene(node->scenePos());
+    const QColor fill = f.view.viewport()->grab().toImage().pixelColor(at + QPoint(0, 4));
+    EXPECT_LT(fill.lightness(), 100) << "node fill stayed light: " << fill.name().toStdString();
+}
