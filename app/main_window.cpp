@@ -352,9 +352,14 @@ void MainWindow::changeEvent(QEvent* event)
     if (event->type() == QEvent::LanguageChange && m_fileMenu && !m_rebuilding) {
         m_rebuilding = true;
         const QByteArray state = saveState();
+        const int topologyHeight = m_topologyView->height();
         destroyPanels();
         buildPanels();
         restoreState(state);
+        // The new topology view starts small; give it back its height.
+        m_topologyView->setMinimumHeight(topologyHeight);
+        QTimer::singleShot(0, m_topologyView,
+                           [view = m_topologyView] { view->setMinimumHeight(120); });
         retranslateUi();
         m_connectionBar->setEmbedded(m_embedded && m_session->client()->settings().address ==
                                                        m_embedded->address());

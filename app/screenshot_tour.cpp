@@ -1,7 +1,8 @@
 // concord-screenshot-tour — drives the real console on its embedded sandbox
 // and saves the screenshots kept in docs/ (scripts/screenshots runs it under
 // Xvfb): the main window in the light and the dark palette, the update
-// dialog with its plan preview, and an update while the old version drains.
+// dialog with its plan preview, an update while the old version drains, the
+// console in Chinese, and the console while its controller is gone.
 //
 //   concord-screenshot-tour OUTPUT_DIR
 #include <QApplication>
@@ -13,10 +14,12 @@
 #include <QStandardPaths>
 #include <QThread>
 #include <QTreeView>
+#include <csignal>
 #include <cstdio>
 #include <functional>
 
 #include "app/console_session.h"
+#include "app/embedded_controller.h"
 #include "app/main_window.h"
 #include "app/theme.h"
 #include "models/update_progress_tracker.h"
@@ -122,6 +125,28 @@ int main(int argc, char** argv)
             [&] { return progress->stepper()->state() == concord::v1::UPDATE_STATE_COMPLETED; },
             90000))
         return fail("the update did not complete");
+    settle(500);
+    window.setLanguage(QStringLiteral("zh_CN"));
+    settle(1500);
+    save(&window, out, "main-window-zh_CN.png");
+    window.setLanguage(QStringLiteral("en"));
+
+    // Losing the controller: the last data stays, greyed, and a countdown runs.
+    ::kill(pid_t(window.embeddedController()->processId()), SIGKILL);
+    auto* client = window.session()->client();
+    if (!waitFor(
+            [&] {
+                return client->state() == concord::backend_clients::ConnectionState::Reconnecting;
+            },
+            10000))
+        return fail("never saw the controller go");
+    settle(200);
+    save(&window, out, "reconnecting.png");
+    if (!waitFor(
+            [&] { return client->state() == concord::backend_clients::ConnectionState::Connected; },
+            30000))
+        return fail("the controller did not come back");
+
     concord::app::applyTheme(concord::app::Theme::Dark);
     settle(1500);
     save(&window, out, "main-window-dark.png");

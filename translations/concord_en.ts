@@ -2,17 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
-    <name>ConnectionBar</name>
-    <message numerus="yes">
-        <source>Reconnecting in %n s — %1</source>
-        <translation>
-            <numerusform>Reconnecting in %n s — %1</numerusform>
-            <numerusform>Reconnecting in %n s — %1</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>ConsoleSession</name>
+    <name>concord::app::ConsoleSession</name>
     <message numerus="yes">
         <source>Mesh snapshot: %n service(s)</source>
         <translation>
@@ -36,7 +26,17 @@
     </message>
 </context>
 <context>
-    <name>UpdateProgressPanel</name>
+    <name>concord::widgets::ConnectionBar</name>
+    <message numerus="yes">
+        <source>Reconnecting in %n s — %1</source>
+        <translation>
+            <numerusform>Reconnecting in %n s — %1</numerusform>
+            <numerusform>Reconnecting in %n s — %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>concord::widgets::UpdateProgressPanel</name>
     <message numerus="yes">
         <source>DiffSet: %1 · completed: %2 · %n inconsistent transaction(s)</source>
         <translation>
@@ -70,7 +70,7 @@
     </message>
 </context>
 <context>
-    <name>VersionTreePanel</name>
+    <name>concord::widgets::VersionTreePanel</name>
     <message numerus="yes">
         <source>%n instance(s): %1</source>
         <translation>

@@ -1,6 +1,7 @@
 #include "widgets/connection_bar.h"
 
 #include <QCheckBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -24,21 +25,20 @@ ConnectionBar::ConnectionBar(backend_clients::ControllerClient* client, QWidget*
     : QWidget(parent),
       m_client(client),
       m_address(new QLineEdit(this)),
-      m_tls(new QCheckBox(tr("TLS"), this)),
+      m_tls(new QCheckBox(this)),
       m_token(new QLineEdit(this)),
-      m_connect(new QPushButton(tr("Connect"), this)),
+      m_connect(new QPushButton(this)),
       m_dot(new QLabel(this)),
       m_status(new QLabel(this)),
-      m_retry(new QPushButton(tr("Retry now"), this))
+      m_retry(new QPushButton(this)),
+      m_label(new QLabel(this))
 {
     setObjectName(QStringLiteral("connectionBar"));
     m_address->setObjectName(QStringLiteral("controllerAddress"));
-    m_address->setPlaceholderText(tr("host:port"));
     m_address->setMinimumWidth(160);
     m_tls->setObjectName(QStringLiteral("controllerTls"));
     m_token->setObjectName(QStringLiteral("controllerToken"));
     m_token->setEchoMode(QLineEdit::Password);
-    m_token->setPlaceholderText(tr("token"));
     m_connect->setObjectName(QStringLiteral("connectButton"));
     m_status->setObjectName(QStringLiteral("connectionStatus"));
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -47,7 +47,7 @@ ConnectionBar::ConnectionBar(backend_clients::ControllerClient* client, QWidget*
 
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(6, 2, 6, 2);
-    layout->addWidget(new QLabel(tr("Controller:"), this));
+    layout->addWidget(m_label);
     layout->addWidget(m_address);
     layout->addWidget(m_tls);
     layout->addWidget(m_token);
@@ -74,7 +74,25 @@ ConnectionBar::ConnectionBar(backend_clients::ControllerClient* client, QWidget*
             &ConnectionBar::showCountdown);
     connect(m_client, &backend_clients::ControllerClient::serverInfoChanged, this,
             [this] { showState(m_client->state(), m_client->stateReason()); });
+    retranslateUi();
+}
+
+void ConnectionBar::retranslateUi()
+{
+    m_label->setText(tr("Controller:"));
+    m_address->setPlaceholderText(tr("host:port"));
+    m_tls->setText(tr("TLS"));
+    m_token->setPlaceholderText(tr("token"));
+    m_connect->setText(tr("Connect"));
+    m_retry->setText(tr("Retry now"));
     showState(m_client->state(), m_client->stateReason());
+}
+
+void ConnectionBar::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslateUi();
+    QWidget::changeEvent(event);
 }
 
 void ConnectionBar::setEmbedded(bool embedded)

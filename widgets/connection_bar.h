@@ -31,7 +31,11 @@ signals:
     // The operator pressed Connect with these settings.
     void connectRequested(const concord::backend_clients::ConnectionSettings& settings);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void retranslateUi();
     void showState(backend_clients::ConnectionState state, const QString& reason);
     void showCountdown(int secondsLeft);
     void fillFromClient();
@@ -44,6 +48,7 @@ private:
     QLabel* m_dot;
     QLabel* m_status;
     QPushButton* m_retry;
+    QLabel* m_label;
     bool m_embedded = false;
 };
 

@@ -4,6 +4,7 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QMenuBar>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
@@ -43,17 +44,24 @@ TEST_F(ConsoleTest, TheLanguageSwitchesAtRunTimeAndKeepsTheData)
     startConsole();
     CONCORD_TRY_ASSERT(connected() && versions()->rowCount() == 4, 20000);
     m_window->setLanguage(QStringLiteral("zh_CN"));
+    QCoreApplication::processEvents();  // LanguageChange is posted to the windows
     EXPECT_EQ(m_window->languageManager()->language(), QStringLiteral("zh_CN"));
     EXPECT_EQ(m_window->windowTitle(), QStringLiteral("Concord 控制台"));
     EXPECT_EQ(menuTitles(*m_window).first(), QStringLiteral("文件(&F)"));
     auto* dock = m_window->findChild<QDockWidget*>(QStringLiteral("versionsDock"));
     ASSERT_TRUE(dock);
     EXPECT_EQ(dock->windowTitle(), QStringLiteral("版本树"));
+    EXPECT_EQ(
+        m_window->connectionBar()->findChild<QPushButton*>(QStringLiteral("connectButton"))->text(),
+        QStringLiteral("连接"));
+    EXPECT_TRUE(m_window->connectionBar()->statusText().startsWith(QStringLiteral("已连接")))
+        << m_window->connectionBar()->statusText().toStdString();
     // Rebuilt panels show the same models.
     EXPECT_EQ(m_window->versionTreePanel()->model(), versions());
     EXPECT_EQ(versions()->headerData(models::VersionTreeModel::Version, Qt::Horizontal).toString(),
               QStringLiteral("版本"));
     m_window->setLanguage(QStringLiteral("en"));
+    QCoreApplication::processEvents();
     EXPECT_EQ(m_window->windowTitle(), QStringLiteral("Concord console"));
     EXPECT_EQ(QSettings().value(QStringLiteral("ui/language")).toString(), QStringLiteral("en"));
 }

@@ -76,6 +76,9 @@ QList<Message> refreshed(const QString& catalog, QTemporaryDir& dir, bool plural
     QStringList args;
     for (const char* folder : {"app", "widgets", "models", "backend_clients"})
         args << QStringLiteral(CONCORD_SOURCE_DIR "/") + QString::fromLatin1(folder);
+    // -I: lupdate must see the headers to name each class's context with its
+    // namespace, as tr() does at run time.
+    args << QStringLiteral("-I") << QStringLiteral(CONCORD_SOURCE_DIR);
     args << QStringLiteral("-extensions") << QStringLiteral("cpp,h")
          << QStringLiteral("-no-obsolete") << QStringLiteral("-silent");
     if (pluralOnly)

@@ -10,6 +10,7 @@
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
+#include <QTranslator>
 
 #include "support/qt_test_helpers.h"
 #include "widgets/connection_bar.h"
@@ -87,6 +88,41 @@ TEST(ConnectionBar, ConnectSendsWhatTheOperatorTyped)
     EXPECT_EQ(s.address, QStringLiteral("concordd.example:7443"));
     EXPECT_EQ(s.token, QStringLiteral("s3cret-token"));
     EXPECT_TRUE(s.tls);
+}
+
+}  // namespace
+}  // namespace concord::widgets
+
+namespace concord::widgets {
+namespace {
+
+// A translator installed at run time renames the bar's labels in place.
+TEST(ConnectionBar, FollowsALanguageChange)
+{
+    class Upper final : public QTranslator
+    {
+    public:
+        QString translate(const char* context, const char* source, const char*, int) const override
+        {
+            if (QLatin1String(context) != QLatin1String("concord::widgets::ConnectionBar"))
+                return {};
+            return QString::fromUtf8(source).toUpper();
+        }
+        bool isEmpty() const override { return false; }
+    };
+    ControllerClient client;
+    ConnectionBar bar(&client);
+    auto* connect = bar.findChild<QPushButton*>(QStringLiteral("connectButton"));
+    ASSERT_TRUE(connect);
+    EXPECT_EQ(connect->text(), QStringLiteral("Connect"));
+    Upper upper;
+    QCoreApplication::installTranslator(&upper);
+    QCoreApplication::processEvents();
+    EXPECT_EQ(connect->text(), QStringLiteral("CONNECT"));
+    EXPECT_EQ(bar.statusText(), QStringLiteral("NOT CONNECTED"));
+    QCoreApplication::removeTranslator(&upper);
+    QCoreApplication::processEvents();
+    EXPECT_EQ(connect->text(), QStringLiteral("Connect"));
 }
 
 }  // namespace
