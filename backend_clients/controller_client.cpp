@@ -1,5 +1,6 @@
 #include "backend_clients/controller_client.h"
 
+#include <absl/status/status.h>
 #include <grpcpp/grpcpp.h>
 
 #include <QCoreApplication>
@@ -8,7 +9,6 @@
 #include <QPointer>
 #include <QTimer>
 #include <algorithm>
-#include <array>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -29,28 +29,11 @@ using namespace std::chrono_literals;
 constexpr auto kUnaryDeadline = 10s;
 constexpr auto kProbeDeadline = 3s;
 
+// gRPC's codes are abseil's: same numbers, same names.
 QString codeName(int code)
 {
-    static constexpr std::array<const char*, 17> kNames = {"OK",
-                                                           "CANCELLED",
-                                                           "UNKNOWN",
-                                                           "INVALID_ARGUMENT",
-                                                           "DEADLINE_EXCEEDED",
-                                                           "NOT_FOUND",
-                                                           "ALREADY_EXISTS",
-                                                           "PERMISSION_DENIED",
-                                                           "RESOURCE_EXHAUSTED",
-                                                           "FAILED_PRECONDITION",
-                                                           "ABORTED",
-                                                           "OUT_OF_RANGE",
-                                                           "UNIMPLEMENTED",
-                                                           "INTERNAL",
-                                                           "UNAVAILABLE",
-                                                           "DATA_LOSS",
-                                                           "UNAUTHENTICATED"};
-    if (code >= 0 && code < int(kNames.size()))
-        return QString::fromLatin1(kNames[std::size_t(code)]);
-    return QStringLiteral("CODE_%1").arg(code);
+    const std::string name = absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+    return name.empty() ? QStringLiteral("CODE_%1").arg(code) : QString::fromStdString(name);
 }
 
 CallStatus toCallStatus(const grpc::Status& status)

@@ -1,5 +1,6 @@
 #include "ctl_command.h"
 
+#include <absl/status/status.h>
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
@@ -324,27 +325,11 @@ private:
         return 1;
     }
 
+    // gRPC's codes are abseil's: same numbers, same names.
     static std::string statusName(grpc::StatusCode code)
     {
-        static const char* const kNames[] = {"OK",
-                                             "CANCELLED",
-                                             "UNKNOWN",
-                                             "INVALID_ARGUMENT",
-                                             "DEADLINE_EXCEEDED",
-                                             "NOT_FOUND",
-                                             "ALREADY_EXISTS",
-                                             "PERMISSION_DENIED",
-                                             "RESOURCE_EXHAUSTED",
-                                             "FAILED_PRECONDITION",
-                                             "ABORTED",
-                                             "OUT_OF_RANGE",
-                                             "UNIMPLEMENTED",
-                                             "INTERNAL",
-                                             "UNAVAILABLE",
-                                             "DATA_LOSS",
-                                             "UNAUTHENTICATED"};
-        const auto index = static_cast<std::size_t>(code);
-        return index < std::size(kNames) ? kNames[index] : std::to_string(index);
+        const std::string name = absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+        return name.empty() ? std::to_string(static_cast<int>(code)) : name;
     }
 
     bool needArgs(std::size_t count, const char* usage) const
