@@ -11,6 +11,7 @@
 #include "backend_clients/controller_client.h"
 #include "support/concordd_process.h"
 #include "support/qt_test_helpers.h"
+#include "support/test_certificates.h"
 
 namespace concord::backend_clients {
 namespace {
@@ -40,7 +41,8 @@ protected:
             std::filesystem::remove_all(m_dir);
     }
 
-    void startDaemon(const std::string& listen = "127.0.0.1:0")
+    void startDaemon(const std::string& listen = "127.0.0.1:0",
+                     const std::vector<std::string>& extra = {})
     {
         ConcorddProcess::Options options;
         options.binary = CONCORDD_BINARY;
@@ -57,6 +59,7 @@ protected:
                         "100",
                         "--deploy-delay",
                         "100"};
+        options.args.insert(options.args.end(), extra.begin(), extra.end());
         options.stderrPath = (m_dir / "concordd.log").string();
         std::string error;
         m_daemon = ConcorddProcess::start(options, error);
@@ -196,6 +199,42 @@ TEST_F(ControllerClientTest, AMissingCaFileFailsAtOnce)
     client.connectTo(s);
     EXPECT_EQ(client.state(), ConnectionState::Failed);
     EXPECT_TRUE(client.stateReason().contains(QStringLiteral("/nonexistent/ca.pem")));
+}
+
+TEST_F(ControllerClientTest, ConnectsOverTlsTrustingTheGivenCa)
+{
+    concord::testing::Certificates certs;
+    ASSERT_TRUE(certs.ok()) << "openssl failed (scripts/bootstrap installs it)";
+    startDaemon("127.0.0.1:0",
+                {"--tls-cert", certs.path("server.pem"), "--tls-key", certs.path("server.key")});
+    ControllerClient client;
+    ConnectionSettings s = settings();
+    s.tls = true;
+    s.caFile = QString::fromStdString(certs.path("ca.pem"));
+    client.connectTo(s);
+    CONCORD_TRY_ASSERT(client.state() == ConnectionState::Connected, 10000);
+    bool done = false;
+    client.listServices([&](const CallStatus& status, const v1::ListServicesResponse& r) {
+        EXPECT_TRUE(status.ok()) << status.toString().toStdString();
+        EXPECT_EQ(r.services_size(), 4);
+        done = true;
+    });
+    CONCORD_TRY_EXPECT(done, 10000);
+}
+
+TEST_F(ControllerClientTest, ATlsServerIsNotReachedInPlaintext)
+{
+    concord::testing::Certificates certs;
+    ASSERT_TRUE(certs.ok());
+    startDaemon("127.0.0.1:0",
+                {"--tls-cert", certs.path("server.pem"), "--tls-key", certs.path("server.key")});
+    ControllerClient client;
+    client.setReconnectBackoff(100ms, 200ms);
+    client.connectTo(settings());  // no TLS
+    CONCORD_TRY_ASSERT(client.state() == ConnectionState::Reconnecting, 10000);
+    EXPECT_FALSE(client.stateReason().isEmpty());
+    concord::testing::waitFor([] { return false; }, 500ms);
+    EXPECT_NE(client.state(), ConnectionState::Connected);
 }
 
 TEST_F(ControllerClientTest, AnUpdateIsWatchedToTheEnd)

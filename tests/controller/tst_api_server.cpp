@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/test_certificates.h"
 #include "tst_api_fixture.h"
 
 namespace concord::controller {
@@ -145,59 +146,6 @@ TEST(ApiServer, RefusesANonLoopbackAddressWithoutTlsAndAnEmptyTokenSet)
     EXPECT_EQ(server.error().code, core::ErrorCode::Unavailable);
 }
 
-// A CA, a server certificate for 127.0.0.1 / localhost and a client
-// certificate, made with the openssl CLI in a temporary directory.
-class Certificates
-{
-public:
-    Certificates()
-    {
-        m_dir = std::filesystem::temp_directory_path() /
-                ("concord-api-tls-" + std::to_string(::getpid()));
-        std::filesystem::create_directories(m_dir);
-        const std::string d = m_dir.string();
-        std::ofstream(m_dir / "server.ext") << "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-                                               "extendedKeyUsage=serverAuth\n";
-        std::ofstream(m_dir / "client.ext") << "extendedKeyUsage=clientAuth\n";
-        const std::string q = " >/dev/null 2>&1";
-        m_ok = run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=concord-test-ca"
-                   " -keyout " +
-                   d + "/ca.key -out " + d + "/ca.pem" + q) &&
-               issue("server") && issue("client");
-    }
-    ~Certificates()
-    {
-        std::error_code ec;
-        std::filesystem::remove_all(m_dir, ec);
-    }
-
-    bool ok() const { return m_ok; }
-    std::string path(const std::string& name) const { return (m_dir / name).string(); }
-    std::string read(const std::string& name) const
-    {
-        std::ifstream in(path(name));
-        std::stringstream text;
-        text << in.rdbuf();
-        return text.str();
-    }
-
-private:
-    static bool run(const std::string& command) { return std::system(command.c_str()) == 0; }
-    bool issue(const std::string& who)
-    {
-        const std::string d = m_dir.string();
-        const std::string q = " >/dev/null 2>&1";
-        return run("openssl req -newkey rsa:2048 -nodes -subj /CN=" + who + " -keyout " + d + "/" +
-                   who + ".key -out " + d + "/" + who + ".csr" + q) &&
-               run("openssl x509 -req -in " + d + "/" + who + ".csr -CA " + d + "/ca.pem -CAkey " +
-                   d + "/ca.key -CAcreateserial -days 2 -extfile " + d + "/" + who + ".ext -out " +
-                   d + "/" + who + ".pem" + q);
-    }
-
-    std::filesystem::path m_dir;
-    bool m_ok = false;
-};
-
 grpc::StatusCode infoOver(const std::shared_ptr<grpc::Channel>& channel)
 {
     v1::GetServerInfoResponse response;
@@ -220,7 +168,7 @@ TEST(ApiServer, TlsAndMutualTls)
     // scripts/bootstrap installs the openssl CLI; without it this must fail, not skip.
     ASSERT_EQ(std::system("openssl version >/dev/null 2>&1"), 0)
         << "no openssl CLI to make test certificates";
-    Certificates certs;
+    concord::testing::Certificates certs;
     ASSERT_TRUE(certs.ok());
     ApiServerOptions options = testing::fastOptions();
     options.listenAddress = "127.0.0.1:0";
