@@ -189,8 +189,13 @@ TopologyEdgeItem::TopologyEdgeItem(const TopologyStyle* style, const QPolygonF& 
     }
     m_bounds = m_path.boundingRect()
                    .united(m_arrow.boundingRect())
-                   .united(QRectF(m_labelPos - QPointF(50, 14), QSizeF(100, 16)))
+                   .united(labelRect().adjusted(0, 0, 0, 2))
                    .adjusted(-4, -4, 4, 4);
+}
+
+QRectF TopologyEdgeItem::labelRect() const
+{
+    return QRectF(m_labelPos - QPointF(LabelWidth / 2, 14), QSizeF(LabelWidth, 14));
 }
 
 void TopologyEdgeItem::setTraffic(double rate, double errorRatio)
@@ -239,8 +244,8 @@ void TopologyEdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* 
     font.setPointSizeF(7.5);
     painter->setFont(font);
     painter->setPen(shown(m_style, m_style->edgeLabel));
-    painter->drawText(QRectF(m_labelPos - QPointF(50, 14), QSizeF(100, 14)), Qt::AlignCenter,
-                      label());
+    // Wide enough for "1234.5 rps · 100.0%" in any UI font; never clipped.
+    painter->drawText(labelRect(), Qt::AlignCenter | Qt::TextDontClip, label());
 }
 
 TopologyOverviewItem::TopologyOverviewItem(const std::vector<TopologyEdgeItem*>* edges,

@@ -91,6 +91,8 @@ public:
     // Repaints only when the shown (rounded) numbers changed.
     void setTraffic(double rate, double errorRatio);
     double rate() const { return m_rate; }
+    static constexpr double LabelWidth = 180;             // scene units; the label's box
+    QPointF labelPosition() const { return m_labelPos; }  // centre of the label's baseline box
     double errorRatio() const { return m_errorRatio; }
     QString label() const;  // "12.3 rps · 0.5%"
     QColor color() const;   // health colour (grey when idle, greyed when stale)
@@ -100,6 +102,7 @@ public:
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
 private:
+    QRectF labelRect() const;
     const TopologyStyle* m_style;
     QPainterPath m_path;
     QLineF m_chord;  // first to last point: the overview draws this

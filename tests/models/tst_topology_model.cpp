@@ -290,3 +290,24 @@ TEST(TopologyModel, ClearEmptiesTheGraph)
     EXPECT_TRUE(model.edges().isEmpty());
     EXPECT_EQ(model.node(1), nullptr);
 }
+
+// The controller's snapshots as they come: ingress first, every edge of every
+// window, many windows; each edge shows its own window's rate.
+TEST(TopologyModel, TheIngressEdgeCarriesTheRootRate)
+{
+    TopologyModel model;
+    model.applyMeshEvent(shopSnapshot());
+    for (int window = 0; window < 5; ++window) {
+        v1::TopologySnapshot snapshot;
+        addEdge(&snapshot, "", "", "portal", "v1", 35.0 + window, 0);
+        addEdge(&snapshot, "portal", "v1", "auth", "v1", 7, 0);
+        addEdge(&snapshot, "portal", "v1", "auth", "v2", 30, 0);
+        addEdge(&snapshot, "portal", "v1", "proc", "v1", 34, 0);
+        model.applySnapshot(snapshot);
+        const auto* ingress = edgeBetween(model, QString(), QStringLiteral("portal"));
+        ASSERT_TRUE(ingress);
+        EXPECT_DOUBLE_EQ(ingress->rate, 35.0 + window);
+        EXPECT_DOUBLE_EQ(edgeBetween(model, QStringLiteral("portal"), QStringLiteral("auth"))->rate,
+                         37.0);
+    }
+}

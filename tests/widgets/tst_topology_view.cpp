@@ -5,6 +5,7 @@
 
 #include "models/topology_model.h"
 #include "tests/support/qt_test_helpers.h"
+#include "widgets/topology_items.h"
 #include "widgets/topology_view.h"
 
 using concord::models::TopologyModel;
@@ -337,4 +338,79 @@ TEST(TopologyView, FollowsAPaletteChange)
     const QPoint at = f.view.mapFromScene(node->scenePos());
     const QColor fill = f.view.viewport()->grab().toImage().pixelColor(at + QPoint(0, 4));
     EXPECT_LT(fill.lightness(), 100) << "node fill stayed light: " << fill.name().toStdString();
+}
+
+// Every edge item shows its own edge's rate, the ingress edge included.
+TEST(TopologyView, EachEdgeShowsItsOwnRate)
+{
+    TopologyModel model;
+    TopologyView view;
+    view.resize(900, 600);
+    view.show();
+    view.setModel(&model);
+    model.applyMeshEvent(smallMesh());
+    v1::TopologySnapshot snapshot;
+    auto add = [&](const char* from, const char* to, double rate) {
+        v1::TopologyEdge* e = snapshot.add_edges();
+        e->set_source_service(from);
+        e->set_source_version(*from ? "v1" : "");
+        e->set_destination_service(to);
+        e->set_destination_version("v1");
+        e->set_request_rate(rate);
+    };
+    add("", "portal", 35);
+    add("portal", "auth", 37);
+    add("portal", "proc", 34);
+    add("proc", "db", 36);
+    for (int i = 0; i < 3; ++i) {
+        model.applySnapshot(snapshot);
+        ASSERT_TRUE(concord::testing::waitFor([&] { return !view.isLayoutPending(); },
+                                              std::chrono::seconds(20)));
+    }
+    ASSERT_TRUE(view.edgeItemBetween(QString(), QStringLiteral("portal")));
+    EXPECT_DOUBLE_EQ(view.edgeItemBetween(QString(), QStringLiteral("portal"))->rate(), 35);
+    EXPECT_DOUBLE_EQ(view.edgeItemBetween(QStringLiteral("portal"), QStringLiteral("auth"))->rate(),
+                     37);
+    EXPECT_DOUBLE_EQ(view.edgeItemBetween(QStringLiteral("portal"), QStringLiteral("proc"))->rate(),
+                     34);
+    EXPECT_DOUBLE_EQ(view.edgeItemBetween(QStringLiteral("proc"), QStringLiteral("db"))->rate(),
+                     36);
+}
+
+// The label's box holds the widest label in the UI font (it was 100 units
+// wide and clipped "41.8 rps · 0.0%" to "1.8 rps · 0.0" under X).
+TEST(TopologyView, AnEdgeLabelFitsItsBox)
+{
+    QFont font;
+    font.setPointSizeF(7.5);
+    const QString widest =
+        QCoreApplication::translate("concord::widgets::TopologyItems", "%1 rps · %2%")
+            .arg(QStringLiteral("12345.6"), QStringLiteral("100.0"));
+    EXPECT_LE(QFontMetricsF(font).horizontalAdvance(widest),
+              concord::widgets::TopologyEdgeItem::LabelWidth);
+}
+
+// Ranks are far enough apart that no edge label disappears under a node
+// (at 0.9 in, "34.5 rps" under X read "4.5 rps": the node hid the "3").
+TEST(TopologyView, NoEdgeLabelIsHiddenUnderANode)
+{
+    Fixture f;
+    QFont font;
+    font.setPointSizeF(7.5);
+    const QFontMetricsF metrics(font);
+    int checked = 0;
+    for (QGraphicsItem* item : f.view.scene()->items()) {
+        const auto* edge = dynamic_cast<concord::widgets::TopologyEdgeItem*>(item);
+        if (!edge)
+            continue;
+        const double width = metrics.horizontalAdvance(edge->label());
+        const QRectF text(edge->labelPosition() - QPointF(width / 2, 14), QSizeF(width, 14));
+        for (QGraphicsItem* other : f.view.scene()->items()) {
+            if (dynamic_cast<concord::widgets::TopologyNodeItem*>(other))
+                EXPECT_FALSE(other->sceneBoundingRect().intersects(text))
+                    << edge->label().toStdString();
+        }
+        ++checked;
+    }
+    EXPECT_GE(checked, 3);
 }
