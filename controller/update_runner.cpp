@@ -256,6 +256,8 @@ struct UpdateRunner::Impl
     void insert(const std::shared_ptr<Run>& run);
     std::shared_ptr<Run> runFromRecord(const UpdateRecord& record, const MeshState& mesh);
     void replayRegistrations();
+    void replayFinished();
+    std::shared_ptr<Run> finishedRun(const UpdateRecord& record, const MeshState& mesh);
     void waitReady(const std::vector<std::shared_ptr<Run>>& runs);
     void restoreOperatorState(Run& run, const UpdateRecord& record);
 };
@@ -1106,6 +1108,79 @@ UpdateRunner::~UpdateRunner()
     m_impl->driver.setChangeListener({});
 }
 
+// A restarted sandbox starts from its topology file: each service whose last
+// finished update retired the old version is put back where the journal says
+// it ended, the target deployed and alone in the rules, every other deployed
+// version retired. (Aborted updates ended where they began: nothing to do.)
+void UpdateRunner::Impl::replayFinished()
+{
+    std::map<std::string, UpdateRecord> last;  // per service, its newest finished update
+    HistoryFilter filter;
+    filter.limit = Journal::kMaxPageSize;
+    for (;;) {
+        auto page = journal.history(filter);
+        if (!page)
+            return;
+        for (const UpdateRecord& record : page->updates) {
+            if (record.state != UpdateState::Running && !last.count(record.service))
+                last.emplace(record.service, record);
+        }
+        if (!page->nextBefore)
+            break;
+        filter.before = page->nextBefore;
+    }
+    const MeshState mesh = driver.mesh();
+    std::vector<std::shared_ptr<Run>> runs;
+    for (const auto& [service, record] : last) {
+        if (record.state != UpdateState::Completed && record.state != UpdateState::ForceRetired)
+            continue;
+        auto run = finishedRun(record, mesh);
+        if (run && driver.deploy(service, record.toVersion))
+            runs.push_back(run);
+    }
+    waitReady(runs);
+    for (const std::shared_ptr<Run>& run : runs) {
+        const UpdateTarget& t = run->target;
+        if (!applyShape(*run, ruleShape(run->strategy, Step{RunPhase::Retire})))
+            continue;
+        for (const ServiceInfo& info : mesh.services) {
+            if (info.name != t.service)
+                continue;
+            for (const VersionInfo& version : info.versions) {
+                if (version.deployed && version.name != t.toVersion)
+                    (void)driver.retire(t.service, version.name);
+            }
+        }
+        // Listed as finished, so the mesh view calls the old version retired.
+        const std::lock_guard lock(mutex);
+        insert(run);
+    }
+}
+
+// The run of a finished update as the journal has it, for replayFinished();
+// nullptr when its service is gone from the mesh.
+std::shared_ptr<Run> UpdateRunner::Impl::finishedRun(const UpdateRecord& record,
+                                                     const MeshState& mesh)
+{
+    const auto service =
+        std::find_if(mesh.services.begin(), mesh.services.end(),
+                     [&](const ServiceInfo& s) { return s.name == record.service; });
+    if (service == mesh.services.end())
+        return nullptr;
+    const Strategy strategy = strategyFromString(record.strategy).value_or(Strategy::Cv);
+    const UpdateRequestSpec request = requestFromRecord(record, strategy);
+    UpdateTarget target{record.service, record.fromVersion, record.toVersion,
+                        ruleParams(mesh, *service, request.options.apiVersion)};
+    auto run = newRun(record.id, target, request);
+    run->snap.requestedAtUnixMs = record.createdAtUnixMs;
+    run->step = Step{RunPhase::Retire};
+    run->snap.phase = RunPhase::Retire;
+    run->snap.state =
+        record.state == UpdateState::ForceRetired ? RunState::ForceRetired : RunState::Completed;
+    run->effectsDone = true;
+    return run;
+}
+
 core::Status UpdateRunner::resumeUnfinished()
 {
     Impl& impl = *m_impl;
@@ -1113,6 +1188,7 @@ core::Status UpdateRunner::resumeUnfinished()
     if (!records)
         return core::makeError(ErrorCode::Unavailable, "journal: " + records.error().toString());
     impl.replayRegistrations();
+    impl.replayFinished();
     if (records->empty())
         return core::okStatus();
     const MeshState mesh = impl.driver.mesh();

@@ -119,13 +119,13 @@ protected:
     // finds it in the journal, where it was before any effect.
     std::string startUpdate(const ConcorddProcess& daemon,
                             v1::UpdateStrategy strategy = v1::UPDATE_STRATEGY_CV,
-                            bool mayDie = false)
+                            bool mayDie = false, const std::string& target = "v2")
     {
         grpc::ClientContext context;
         authorize(context);
         v1::StartUpdateRequest request;
         request.set_service("auth-service");
-        request.set_target_version("v2");
+        request.set_target_version(target);
         request.set_strategy(strategy);
         v1::StartUpdateResponse response;
         const auto status = updates(daemon)->StartUpdate(&context, request, &response);
@@ -406,6 +406,41 @@ TEST_F(Concordd, ResumesAfterAnExternalKill9WhileDraining)
     expectFinishedConsistently(watch(*second, id));
     stopDaemon(second);
     EXPECT_EQ(journaledSteps(id), kCvSteps);
+}
+
+// The mesh a restarted daemon serves is where its journal says the finished
+// updates left it (the sandbox itself starts from the topology file): the
+// console showed v1 serving again after its embedded daemon was restarted.
+TEST_F(Concordd, ARestartKeepsWhatFinishedUpdatesDid)
+{
+    auto first = startDaemon();
+    ASSERT_TRUE(first);
+    const std::string id = startUpdate(*first);
+    expectFinishedConsistently(watch(*first, id));
+    const std::string finalRules = rules(*first);
+    stopDaemon(first);
+
+    auto second = startDaemon();
+    ASSERT_TRUE(second);
+    grpc::ClientContext context;
+    authorize(context);
+    v1::GetVersionTreeRequest request;
+    request.set_service("auth-service");
+    v1::GetVersionTreeResponse tree;
+    ASSERT_TRUE(v1::MeshService::NewStub(
+                    grpc::CreateChannel(second->address(), grpc::InsecureChannelCredentials()))
+                    ->GetVersionTree(&context, request, &tree)
+                    .ok());
+    std::map<std::string, v1::VersionState> states;
+    for (const v1::Version& v : tree.tree().versions())
+        states[v.name()] = v.state();
+    EXPECT_EQ(states["v2"], v1::VERSION_STATE_SERVING);
+    EXPECT_EQ(states["v1"], v1::VERSION_STATE_RETIRED);
+    EXPECT_EQ(rules(*second), finalRules);
+    // And a rollback, an update to the older node, starts from there.
+    const std::string back = startUpdate(*second, v1::UPDATE_STRATEGY_CV, false, "v1");
+    expectFinishedConsistently(watch(*second, back));
+    stopDaemon(second);
 }
 
 // Without a token file the daemon writes its generated operator token for
