@@ -53,6 +53,27 @@ QString startUpdate(MainWindow& window, v1::UpdateStrategy strategy)
     return id;
 }
 
+// A console on the paced sandbox with a CV update of auth running; the
+// progress panel's confirmations are answered yes, their text kept in `asked`.
+class OperatorActionTest : public ConsoleTest
+{
+protected:
+    QString startPacedUpdateAnsweringYes(QString& asked)
+    {
+        startConsole(slowSandbox());
+        if (!concord::testing::waitFor(
+                [&] { return connected() && viewIndex(kAuth, QStringLiteral("v2")).isValid(); },
+                std::chrono::seconds(20)))
+            return {};
+        m_window->updateProgressPanel()->setConfirmer(
+            [&asked](const QString&, const QString& text) {
+                asked = text;
+                return true;
+            });
+        return startUpdate(*m_window, v1::UPDATE_STRATEGY_CV);
+    }
+};
+
 TEST_F(ConsoleTest, RegistersAChildVersionFromTheTree)
 {
     startConsole();
@@ -79,18 +100,12 @@ TEST_F(ConsoleTest, RegistersAChildVersionFromTheTree)
                        2000);
 }
 
-TEST_F(ConsoleTest, AbortFromTheProgressPanelRollsBack)
+TEST_F(OperatorActionTest, AbortFromTheProgressPanelRollsBack)
 {
-    startConsole(slowSandbox());
-    CONCORD_TRY_ASSERT(connected() && viewIndex(kAuth, QStringLiteral("v2")).isValid(), 20000);
-    const QString id = startUpdate(*m_window, v1::UPDATE_STRATEGY_CV);
+    QString asked;
+    const QString id = startPacedUpdateAnsweringYes(asked);
     ASSERT_FALSE(id.isEmpty());
     widgets::UpdateProgressPanel* panel = m_window->updateProgressPanel();
-    QString asked;
-    panel->setConfirmer([&](const QString&, const QString& text) {
-        asked = text;
-        return true;
-    });
     auto* abort = panel->findChild<QPushButton*>(QStringLiteral("abortButton"));
     ASSERT_TRUE(abort);
     CONCORD_TRY_ASSERT(panel->currentUpdateId() == id && abort->isEnabled(), 20000);
@@ -104,19 +119,13 @@ TEST_F(ConsoleTest, AbortFromTheProgressPanelRollsBack)
         logContains(*m_window->session()->eventLog(), QStringLiteral("Abort update")), 2000);
 }
 
-TEST_F(ConsoleTest, ForceRetireNamesTheRiskAndEndsTheDrain)
+// At wall-clock speed the CV drain lasts seconds: long enough to force it.
+TEST_F(OperatorActionTest, ForceRetireNamesTheRiskAndEndsTheDrain)
 {
-    // At wall-clock speed the CV drain lasts seconds: long enough to force it.
-    startConsole(slowSandbox());
-    CONCORD_TRY_ASSERT(connected() && viewIndex(kAuth, QStringLiteral("v2")).isValid(), 20000);
-    const QString id = startUpdate(*m_window, v1::UPDATE_STRATEGY_CV);
+    QString asked;
+    const QString id = startPacedUpdateAnsweringYes(asked);
     ASSERT_FALSE(id.isEmpty());
     widgets::UpdateProgressPanel* panel = m_window->updateProgressPanel();
-    QString asked;
-    panel->setConfirmer([&](const QString&, const QString& text) {
-        asked = text;
-        return true;
-    });
     auto* force = panel->findChild<QPushButton*>(QStringLiteral("forceRetireButton"));
     ASSERT_TRUE(force);
     CONCORD_TRY_ASSERT(force->isEnabled(), 60000);  // enabled in the drain only
