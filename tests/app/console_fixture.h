@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <QAbstractItemModelTester>
 #include <QAbstractItemView>
 #include <QSettings>
 #include <QStandardPaths>
@@ -16,6 +17,8 @@
 #include "app/console_session.h"
 #include "app/embedded_controller.h"
 #include "app/main_window.h"
+#include "models/event_log_model.h"
+#include "models/update_history_model.h"
 #include "models/version_tree_filter_model.h"
 #include "models/version_tree_model.h"
 #include "support/qt_test_helpers.h"
@@ -33,6 +36,7 @@ protected:
     }
     void TearDown() override
     {
+        m_testers.clear();
         m_window.reset();
         QSettings().clear();
     }
@@ -47,6 +51,14 @@ protected:
         options.language = QStringLiteral("en");
         options.sandboxArgs = std::move(sandboxArgs);
         m_window = std::make_unique<MainWindow>(options);
+        // Every GUI test doubles as a model test on live data from a real
+        // controller: any inconsistent signal aborts it.
+        m_testers.clear();
+        ConsoleSession* session = m_window->session();
+        for (QAbstractItemModel* model : std::initializer_list<QAbstractItemModel*>{
+                 session->versions(), session->history(), session->eventLog()})
+            m_testers.push_back(std::make_unique<QAbstractItemModelTester>(
+                model, QAbstractItemModelTester::FailureReportingMode::Fatal));
         m_window->show();
     }
 
@@ -86,6 +98,7 @@ protected:
     }
 
     std::unique_ptr<MainWindow> m_window;
+    std::vector<std::unique_ptr<QAbstractItemModelTester>> m_testers;
 };
 
 }  // namespace concord::app::testing
