@@ -105,6 +105,9 @@ MainWindow::~MainWindow()
     delete m_registerDialog.data();
     // The daemon goes before the session it reports to.
     delete m_embedded;
+    // Panels go while this is still a MainWindow: a panel being destroyed
+    // may still signal the slots that connect it to the others.
+    destroyPanels();
 }
 
 // --- controller ------------------------------------------------------------
