@@ -10,6 +10,7 @@
 #include <QAbstractItemView>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
 #include <memory>
@@ -31,7 +32,11 @@ class ConsoleTest : public ::testing::Test
 protected:
     void SetUp() override
     {
-        QStandardPaths::setTestModeEnabled(true);
+        // Settings of this test process only: ctest runs GUI tests in
+        // parallel, and one's clear() must not reach another's saved state.
+        ASSERT_TRUE(m_settingsDir.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
         QSettings().clear();
     }
     void TearDown() override
@@ -97,6 +102,7 @@ protected:
         QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, at);
     }
 
+    QTemporaryDir m_settingsDir;
     std::unique_ptr<MainWindow> m_window;
     std::vector<std::unique_ptr<QAbstractItemModelTester>> m_testers;
 };
