@@ -1,11 +1,15 @@
 #include "app/embedded_controller.h"
 
+#include <sys/prctl.h>
+#include <unistd.h>
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QProcessEnvironment>
 #include <QRandomGenerator>
 #include <QStandardPaths>
+#include <csignal>
 
 namespace concord::app {
 
@@ -103,6 +107,14 @@ void EmbeddedController::launch()
     env.insert(QStringLiteral("CONCORD_TOKEN"), m_token);
     m_process->setProcessEnvironment(env);
     m_process->setStandardErrorFile(logPath(), QIODevice::Append);
+    // The daemon must not outlive a console that is killed or crashes: the
+    // kernel sends it SIGTERM (a clean shutdown) when the console dies.
+    const pid_t console = ::getpid();
+    m_process->setChildProcessModifier([console] {
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (::getppid() != console)  // died before prctl took effect
+            ::_exit(1);
+    });
     connect(m_process, &QProcess::readyReadStandardOutput, this, &EmbeddedController::readStdout);
     connect(m_process, &QProcess::finished, this, &EmbeddedController::onFinished);
     connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {

@@ -3,14 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTemporaryFile>
 #include <QTest>
+#include <csignal>
 
 #include "app/connect_dialog.h"
 #include "app/embedded_controller.h"
@@ -108,6 +111,60 @@ TEST(EmbeddedController, ServesOnLoopbackWithARandomToken)
     a.stop();
     EXPECT_FALSE(a.isRunning());
     EXPECT_NE(pid, 0);
+}
+
+// The children of `parent` whose command line mentions concordd (/proc).
+QList<qint64> concorddChildrenOf(qint64 parent)
+{
+    QList<qint64> children;
+    for (const QString& entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        bool isPid = false;
+        const qint64 pid = entry.toLongLong(&isPid);
+        if (!isPid)
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly) || !cmdline.open(QIODevice::ReadOnly))
+            continue;
+        // "pid (comm) state ppid ...": the ppid follows the closing parenthesis.
+        const QByteArray text = stat.readAll();
+        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 1 && fields.at(1).toLongLong() == parent &&
+            cmdline.readAll().contains("concordd"))
+            children.append(pid);
+    }
+    return children;
+}
+
+bool alive(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray text = stat.readAll();
+    return !text.mid(text.lastIndexOf(')') + 2).startsWith('Z');
+}
+
+// A console that is killed (or crashes) takes its embedded daemon with it;
+// the daemon used to live on, orphaned, serving a sandbox nobody could reach.
+TEST(EmbeddedController, TheDaemonDiesWithAKilledConsole)
+{
+    QProcess console;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    QTemporaryDir home;
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path());
+    console.setProcessEnvironment(env);
+    console.start(QStringLiteral(CONCORD_BINARY),
+                  {QStringLiteral("--concordd"), QStringLiteral(CONCORDD_BINARY)});
+    ASSERT_TRUE(console.waitForStarted());
+    QList<qint64> daemons;
+    CONCORD_TRY_ASSERT(!(daemons = concorddChildrenOf(console.processId())).isEmpty(), 20000);
+    ::kill(pid_t(console.processId()), SIGKILL);
+    console.waitForFinished(5000);
+    CONCORD_TRY_EXPECT(!alive(daemons.first()), 10000);
+    if (alive(daemons.first()))
+        ::kill(pid_t(daemons.first()), SIGKILL);
 }
 
 }  // namespace
