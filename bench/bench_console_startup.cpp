@@ -16,6 +16,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "console_bench.h"
+
 namespace {
 
 struct Run
@@ -25,13 +27,7 @@ struct Run
     double rssMiB = 0;
 };
 
-double median(std::vector<double> values)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
-}
+using concord::bench::median;
 
 QProcessEnvironment freshEnvironment(const QTemporaryDir& home)
 {

@@ -33,6 +33,8 @@ using concord::widgets::GraphLayoutEngine;
 using concord::widgets::GraphLayoutInput;
 using concord::widgets::TopologyView;
 
+#include "console_bench.h"
+
 namespace {
 
 template <class Predicate>
@@ -178,13 +180,7 @@ private:
     qint64 m_max = 0;
 };
 
-double median(std::vector<double> values)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
-}
+using concord::bench::median;
 
 void spin(int ms)
 {

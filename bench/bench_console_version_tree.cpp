@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "console_bench.h"
 #include "models/version_tree_model.h"
 #include "widgets/version_tree_panel.h"
 
@@ -103,12 +104,7 @@ v1::MeshEvent makeSnapshot(const Scenario& s)
     return event;
 }
 
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    const size_t n = values.size();
-    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
+using concord::bench::median;
 
 double timeMs(const std::function<void()>& run)
 {
