@@ -17,6 +17,7 @@
 
 #include "backend_clients/connection_settings.h"
 #include "concord/v1/mesh.pb.h"
+#include "concord/v1/resource.pb.h"
 #include "concord/v1/server.pb.h"
 #include "concord/v1/topology.pb.h"
 #include "concord/v1/update.pb.h"
@@ -83,6 +84,19 @@ public:
     void unwatchUpdate(const QString& updateId);
     QStringList watchedUpdates() const;
 
+    // Resources (ResourceService). The WatchResources stream is opened on
+    // connect and resumed after reconnects from its epoch and version;
+    // events arrive through resourceEvent().
+    void listResources(const QString& kind, Callback<v1::ListResourcesResponse> done);
+    void getResource(const QString& id, Callback<v1::GetResourceResponse> done);
+    void createResource(const v1::CreateResourceRequest& request,
+                        Callback<v1::CreateResourceResponse> done);
+    void updateResource(const v1::UpdateResourceRequest& request,
+                        Callback<v1::UpdateResourceResponse> done);
+    void deleteResource(const QString& id, Callback<v1::DeleteResourceResponse> done);
+    void setProbeEnabled(const QString& id, bool enabled,
+                         Callback<v1::SetProbeEnabledResponse> done);
+
 signals:
     void stateChanged(concord::backend_clients::ConnectionState state, const QString& reason);
     void reconnectCountdown(int secondsLeft);
@@ -90,6 +104,9 @@ signals:
     void meshEvent(const concord::v1::MeshEvent& event);
     void topologySnapshot(const concord::v1::TopologySnapshot& snapshot);
     void updateProgress(const concord::v1::UpdateProgress& progress);
+    // One WatchResources message (a RESET means: forget every Resource, a
+    // fresh snapshot follows).
+    void resourceEvent(const concord::v1::ResourceEvent& event);
     // A WatchUpdate stream ended for good (the update finished, or it is unknown).
     void updateWatchEnded(const QString& updateId,
                           const concord::backend_clients::CallStatus& status);
