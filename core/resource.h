@@ -29,6 +29,8 @@ struct SpaceAttributes
     std::string room;      // free text; a person's room drives their capabilities
     std::optional<double> latitude;   // degrees, -90…90
     std::optional<double> longitude;  // degrees, -180…180
+
+    bool operator==(const SpaceAttributes&) const = default;
 };
 
 struct TimeAttributes
@@ -36,6 +38,8 @@ struct TimeAttributes
     std::string timezone;        // IANA name, e.g. "Asia/Shanghai"; free text, not checked
     std::string availableFrom;   // "HH:MM" 24 h, local time; empty = always
     std::string availableUntil;  // "HH:MM"; both or neither
+
+    bool operator==(const TimeAttributes&) const = default;
 };
 
 struct ProbeSpec
@@ -43,6 +47,8 @@ struct ProbeSpec
     std::string image;  // container image; required when enabled
     std::vector<std::string> command;
     std::vector<std::string> args;
+
+    bool operator==(const ProbeSpec&) const = default;
 };
 
 struct ResourceSpec
@@ -124,6 +130,11 @@ struct Resource
 // "spec.probe.image: required when probeEnabled is true"), joined by "; "
 // in one InvalidArgument error. OK when there is none.
 Status validateResourceSpec(const ResourceSpec& spec);
+
+// Kubernetes' rule for object names (a DNS-1123 subdomain): at most 253
+// characters, dot-separated labels of lowercase letters, digits and '-', each
+// starting and ending with a letter or digit. spec.id must be one.
+bool isDns1123Subdomain(std::string_view name);
 
 // A stable hash of the probe (image, command, args) — what decides whether a
 // running probe Deployment "matches spec". Hex, 16 characters.
