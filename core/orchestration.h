@@ -5,6 +5,9 @@
 // clock-free — every time is a parameter in ms, so tests and the sandbox run
 // it in virtual time. Not thread-safe: the owner serialises calls.
 
+#include <absl/container/flat_hash_map.h>
+
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -130,14 +133,33 @@ public:
     std::vector<OrchestratorEvent> tick(double nowMs);
 
 private:
-    void recreate(OrchestratorInstance& instance, double nowMs);
+    // Instance n always sits at m_instances[n] with id "<prefix>-<n>" (none is
+    // ever removed but the surplus at the end), so an id maps to its index.
+    OrchestratorInstance* findInstance(std::string_view instanceId);
+    OrchestratorInstance makeInstance(std::size_t n, int capacity, double nowMs);
+    std::string nextPodName(std::size_t n);
+    void applyPlan(const OrchestrationPlan& plan, std::vector<std::vector<std::string>> buckets,
+                   double nowMs);
+    // The last instance with room, else a new one; nullopt at maxInstances.
+    std::optional<std::size_t> instanceWithRoom(double nowMs);
+    void recreate(std::size_t n, double nowMs);
+    bool monitorDue(double nowMs);
 
     std::string m_type;
+    std::string m_prefix;  // m_type in lower case: instance ids and messages
     OrchestrationParameters m_parameters;
+    OrchestrationPlan m_plan;
     std::vector<OrchestratorInstance> m_instances;
+    // resource id → index into m_instances: runIn, add and remove in O(1).
+    absl::flat_hash_map<std::string, std::size_t> m_placement;
+    // Pod generations by instance number; kept when an instance is removed so
+    // a pod name is never reused.
+    std::vector<int> m_generations;
+    bool m_orchestrated = false;
     double m_lastOrchestratedMs = 0;
+    // The monitor epoch last run: epochs are multiples of kMonitorPeriodMs
+    // since the first orchestrate().
     double m_lastMonitorMs = 0;
-    int m_nextInstance = 0;
 };
 
 }  // namespace concord::core
