@@ -401,6 +401,9 @@ TEST(ResourceYaml, RoundTripsOddNumbersAndStrings)
     spec.space.longitude = -0.0;
     spec.attributes = {{"1e3", "0x1F"}, {"Off", "NO"}, {"tab", "\t"}, {"bell", "\a"}};
     spec.probe.args = {"#", "- x", "a: b", "[x]", "{}", "'", "\"", "\\"};
+    // Line breaks in YAML 1.1 (NEL, LS, PS), a BOM and a C1 control, mid-string.
+    spec.space.site = "a\u0085b\u2028c\u2029d\ufeffe\u009ff";
+    spec.space.room = "\ufeff";
     Resource resource;
     resource.spec = spec;
     const Result<ResourceSpec> parsed = parseResourceYaml(toYaml(resource));
