@@ -37,8 +37,10 @@ struct RestStatus
 {
     int httpStatus = 0;
     QString message;
+    // A 2xx whose body is not the documented JSON: not ok(), `message` says why.
+    bool unreadableBody = false;
 
-    bool ok() const { return httpStatus >= 200 && httpStatus < 300; }
+    bool ok() const { return httpStatus >= 200 && httpStatus < 300 && !unreadableBody; }
     QString toString() const;  // "409: an orchestration of thing is already running"
 };
 
