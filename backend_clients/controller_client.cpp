@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QDebug>
 #include <QFile>
 #include <QPointer>
 #include <QTimer>
@@ -14,8 +15,10 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "concord/v1/mesh.grpc.pb.h"
+#include "concord/v1/resource.grpc.pb.h"
 #include "concord/v1/server.grpc.pb.h"
 #include "concord/v1/topology.grpc.pb.h"
 #include "concord/v1/update.grpc.pb.h"
@@ -28,6 +31,10 @@ using namespace std::chrono_literals;
 
 constexpr auto kUnaryDeadline = 10s;
 constexpr auto kProbeDeadline = 3s;
+// Resource events handed to the owner's thread per turn of its event loop: a
+// 10,000-Resource snapshot arrives in a few posted events instead of 10,000,
+// and the GUI still paints between chunks.
+constexpr std::size_t kResourceEventsPerTurn = 2000;
 
 // gRPC's codes are abseil's: same numbers, same names.
 QString codeName(int code)
@@ -55,7 +62,42 @@ struct Connection
     std::unique_ptr<v1::MeshService::Stub> mesh;
     std::unique_ptr<v1::TopologyService::Stub> topology;
     std::unique_ptr<v1::UpdateService::Stub> update;
+    std::unique_ptr<v1::ResourceService::Stub> resource;
     std::string token;
+};
+
+// WatchResources messages read by the stream thread and not yet emitted on
+// the owner's thread. push() says when the queue was empty: only then does
+// the reader post a drain, so one posted event carries many messages.
+class ResourceEventQueue final
+{
+public:
+    bool push(v1::ResourceEvent&& event)
+    {
+        std::lock_guard lock(m_mutex);
+        m_events.push_back(std::move(event));
+        return m_events.size() == 1;
+    }
+    // Up to `max` events, oldest first; `more`: some are left (the caller
+    // posts the next drain itself, push() will not).
+    std::vector<v1::ResourceEvent> take(std::size_t max, bool& more)
+    {
+        std::lock_guard lock(m_mutex);
+        std::vector<v1::ResourceEvent> out;
+        if (m_events.size() <= max) {
+            out.swap(m_events);
+        } else {
+            out.assign(std::make_move_iterator(m_events.begin()),
+                       std::make_move_iterator(m_events.begin() + std::ptrdiff_t(max)));
+            m_events.erase(m_events.begin(), m_events.begin() + std::ptrdiff_t(max));
+        }
+        more = !m_events.empty();
+        return out;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::vector<v1::ResourceEvent> m_events;
 };
 
 // A server stream read on its own thread with the blocking reader; messages
@@ -132,7 +174,8 @@ public:
     {
         Mesh,
         Topology,
-        Update
+        Update,
+        Resources
     };
 
     explicit Impl(ControllerClient* client) : q(client)
@@ -162,6 +205,7 @@ public:
         m_backoff = m_firstBackoff;
         m_epoch.clear();
         m_revision = 0;
+        m_resourceSynced = false;  // another controller, maybe: start from a snapshot
         teardown();
         setState(ConnectionState::Connecting, {});
         attempt();
@@ -286,6 +330,7 @@ public:
         connection->mesh = v1::MeshService::NewStub(connection->channel);
         connection->topology = v1::TopologyService::NewStub(connection->channel);
         connection->update = v1::UpdateService::NewStub(connection->channel);
+        connection->resource = v1::ResourceService::NewStub(connection->channel);
         connection->token = m_settings.token.toStdString();
         return connection;
     }
@@ -356,6 +401,7 @@ public:
     {
         startMeshStream();
         startTopologyStream();
+        startResourceStream();
         for (const QString& id : std::as_const(m_watched))
             startUpdateStream(id);
     }
@@ -365,6 +411,7 @@ public:
         ++m_streamGeneration;  // results still queued from these streams are dropped
         m_meshStream.reset();
         m_topologyStream.reset();
+        m_resourceStream.reset();
         m_updateStreams.clear();
     }
 
@@ -458,8 +505,113 @@ public:
             [this](v1::UpdateProgress&& progress) { emit q->updateProgress(progress); });
     }
 
+    // --- the resource stream -------------------------------------------------
+
+    // Resumes after the last (epoch, version) applied once a snapshot was
+    // complete; otherwise starts from a fresh snapshot, telling the owner to
+    // forget what a broken snapshot (or another controller) delivered first.
+    void startResourceStream()
+    {
+        v1::WatchResourcesRequest request;
+        m_resourceResuming = m_resourceSynced && !m_resourceEpoch.empty();
+        if (m_resourceResuming) {
+            request.set_epoch(m_resourceEpoch);
+            request.set_resume_after_version(m_resourceVersion);
+        } else if (m_resourceDelivered) {
+            v1::ResourceEvent reset;
+            reset.set_type(v1::ResourceEvent::TYPE_RESET);
+            reset.set_epoch(m_resourceEpoch);
+            reset.set_version(m_resourceVersion);
+            noteResourceEvent(reset);
+            emit q->resourceEvent(reset);
+        }
+        const quint64 generation = m_streamGeneration;
+        auto queue = std::make_shared<ResourceEventQueue>();
+        auto connection = m_connection;
+        m_resourceStream = std::make_unique<StreamRunner>(
+            *m_connection,
+            [this, generation, queue, connection, request](grpc::ClientContext& ctx) {
+                auto reader = connection->resource->WatchResources(&ctx, request);
+                v1::ResourceEvent event;
+                while (reader->Read(&event)) {
+                    if (queue->push(std::move(event)))
+                        post(generation, [this, queue] { drainResourceEvents(queue); });
+                    event = v1::ResourceEvent();
+                }
+                const CallStatus status = toCallStatus(reader->Finish());
+                // What was read still counts (the resume point moves with it).
+                post(generation, [this, generation, queue, status] {
+                    drainResourceEvents(queue, /*all=*/true);
+                    if (generation == m_streamGeneration)
+                        streamEnded(StreamKind::Resources, {}, status);
+                });
+                return grpc::Status::OK;
+            });
+    }
+
+    // Emits the queued events one by one, in order; stops if a slot stopped
+    // the streams (a disconnect) in the middle of a chunk.
+    void drainResourceEvents(const std::shared_ptr<ResourceEventQueue>& queue, bool all = false)
+    {
+        const quint64 generation = m_streamGeneration;
+        bool more = false;
+        const std::vector<v1::ResourceEvent> events =
+            queue->take(all ? SIZE_MAX : kResourceEventsPerTurn, more);
+        for (const v1::ResourceEvent& event : events) {
+            if (generation != m_streamGeneration)
+                return;
+            noteResourceEvent(event);
+            emit q->resourceEvent(event);
+        }
+        if (more && generation == m_streamGeneration)
+            post(generation, [this, queue] { drainResourceEvents(queue); });
+    }
+
+    void noteResourceEvent(const v1::ResourceEvent& event)
+    {
+        if (event.epoch() != m_resourceEpoch)
+            m_resourceEpoch = event.epoch();
+        m_resourceVersion = event.version();
+        switch (event.type()) {
+            case v1::ResourceEvent::TYPE_SYNCED:
+                m_resourceSynced = true;
+                break;
+            case v1::ResourceEvent::TYPE_RESET:
+                m_resourceSynced = false;
+                m_resourceDelivered = false;
+                break;
+            default:
+                m_resourceDelivered = true;
+                break;
+        }
+    }
+
+    // True when the end of the resource stream is no sign of a lost controller.
+    bool resourceStreamEnded(const CallStatus& status)
+    {
+        if (status.code == grpc::StatusCode::UNIMPLEMENTED) {
+            // An older controller without ResourceService: everything else works.
+            qWarning().noquote() << "concord: the controller does not serve resources:"
+                                 << status.toString();
+            return true;
+        }
+        if (status.code == grpc::StatusCode::INVALID_ARGUMENT) {
+            // The controller refused our resume point: start over from a snapshot.
+            const bool wasResuming = m_resourceResuming;
+            m_resourceSynced = false;
+            if (wasResuming)
+                startResourceStream();
+            else
+                qWarning().noquote() << "concord: WatchResources failed:" << status.toString();
+            return true;
+        }
+        return false;
+    }
+
     void streamEnded(StreamKind kind, const QString& updateId, const CallStatus& status)
     {
+        if (kind == StreamKind::Resources && resourceStreamEnded(status))
+            return;
         if (kind == StreamKind::Update) {
             if (!m_updateStreams.contains(updateId))
                 return;  // unwatched meanwhile: its cancellation is no news
@@ -508,6 +660,13 @@ public:
     std::unique_ptr<StreamRunner> m_topologyStream;
     std::map<QString, std::unique_ptr<StreamRunner>> m_updateStreams;
 
+    std::string m_resourceEpoch;  // as the events carry it: no conversion per event
+    quint64 m_resourceVersion = 0;
+    bool m_resourceSynced = false;     // a snapshot was complete: the stream can resume
+    bool m_resourceDelivered = false;  // events since the last RESET: a fresh start resets
+    bool m_resourceResuming = false;   // the current stream was opened to resume
+    std::unique_ptr<StreamRunner> m_resourceStream;
+
     std::mutex m_mutex;
     std::condition_variable m_idle;
     int m_inFlight = 0;
@@ -524,6 +683,7 @@ ControllerClient::ControllerClient(QObject* parent)
     qRegisterMetaType<v1::TopologySnapshot>();
     qRegisterMetaType<v1::UpdateProgress>();
     qRegisterMetaType<v1::GetServerInfoResponse>();
+    qRegisterMetaType<v1::ResourceEvent>();
 }
 
 // Impl's destructor cancels and joins everything before QObject's destructor
@@ -719,6 +879,72 @@ void ControllerClient::unwatchUpdate(const QString& updateId)
 QStringList ControllerClient::watchedUpdates() const
 {
     return d->m_watched;
+}
+
+void ControllerClient::listResources(const QString& kind, Callback<v1::ListResourcesResponse> done)
+{
+    v1::ListResourcesRequest request;
+    request.set_kind(kind.toStdString());
+    auto c = d->m_connection;
+    d->unary<v1::ListResourcesRequest, v1::ListResourcesResponse>(
+        "ListResources", request, std::move(done), [c](auto ctx, auto req, auto resp, auto cb) {
+            c->resource->async()->ListResources(ctx, req, resp, std::move(cb));
+        });
+}
+
+void ControllerClient::getResource(const QString& id, Callback<v1::GetResourceResponse> done)
+{
+    v1::GetResourceRequest request;
+    request.set_id(id.toStdString());
+    auto c = d->m_connection;
+    d->unary<v1::GetResourceRequest, v1::GetResourceResponse>(
+        "GetResource", request, std::move(done), [c](auto ctx, auto req, auto resp, auto cb) {
+            c->resource->async()->GetResource(ctx, req, resp, std::move(cb));
+        });
+}
+
+void ControllerClient::createResource(const v1::CreateResourceRequest& request,
+                                      Callback<v1::CreateResourceResponse> done)
+{
+    auto c = d->m_connection;
+    d->unary<v1::CreateResourceRequest, v1::CreateResourceResponse>(
+        "CreateResource", request, std::move(done), [c](auto ctx, auto req, auto resp, auto cb) {
+            c->resource->async()->CreateResource(ctx, req, resp, std::move(cb));
+        });
+}
+
+void ControllerClient::updateResource(const v1::UpdateResourceRequest& request,
+                                      Callback<v1::UpdateResourceResponse> done)
+{
+    auto c = d->m_connection;
+    d->unary<v1::UpdateResourceRequest, v1::UpdateResourceResponse>(
+        "UpdateResource", request, std::move(done), [c](auto ctx, auto req, auto resp, auto cb) {
+            c->resource->async()->UpdateResource(ctx, req, resp, std::move(cb));
+        });
+}
+
+void ControllerClient::deleteResource(const QString& id, Callback<v1::DeleteResourceResponse> done)
+{
+    v1::DeleteResourceRequest request;
+    request.set_id(id.toStdString());
+    auto c = d->m_connection;
+    d->unary<v1::DeleteResourceRequest, v1::DeleteResourceResponse>(
+        "DeleteResource", request, std::move(done), [c](auto ctx, auto req, auto resp, auto cb) {
+            c->resource->async()->DeleteResource(ctx, req, resp, std::move(cb));
+        });
+}
+
+void ControllerClient::setProbeEnabled(const QString& id, bool enabled,
+                                       Callback<v1::SetProbeEnabledResponse> done)
+{
+    v1::SetProbeEnabledRequest request;
+    request.set_id(id.toStdString());
+    request.set_enabled(enabled);
+    auto c = d->m_connection;
+    d->unary<v1::SetProbeEnabledRequest, v1::SetProbeEnabledResponse>(
+        "SetProbeEnabled", request, std::move(done), [c](auto ctx, auto req, auto resp, auto cb) {
+            c->resource->async()->SetProbeEnabled(ctx, req, resp, std::move(cb));
+        });
 }
 
 }  // namespace concord::backend_clients
