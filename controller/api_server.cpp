@@ -10,6 +10,7 @@
 
 #include "api_service.h"
 #include "mesh_service.h"
+#include "resource_service.h"
 #include "server_service.h"
 #include "topology_service.h"
 #include "update_service.h"
@@ -148,6 +149,7 @@ struct ApiServer::Impl
     std::unique_ptr<TopologyServiceImpl> topology;
     std::unique_ptr<UpdateServiceImpl> updates;
     std::unique_ptr<ServerServiceImpl> server;
+    std::unique_ptr<ResourceServiceImpl> resources;
     std::unique_ptr<grpc::Server> grpcServer;
     int port = 0;
     std::string boundAddress;
@@ -215,6 +217,9 @@ core::Status ApiServer::listen()
     d.topology = std::make_unique<TopologyServiceImpl>(d.api);
     d.updates = std::make_unique<UpdateServiceImpl>(d.api);
     d.server = std::make_unique<ServerServiceImpl>(d.api);
+    if (d.options.resources) {
+        d.resources = std::make_unique<ResourceServiceImpl>(d.api, d.options.resources);
+    }
 
     grpc::ServerBuilder builder;
     // A second daemon on the same port must fail, not share it.
@@ -224,6 +229,9 @@ core::Status ApiServer::listen()
     builder.RegisterService(d.topology.get());
     builder.RegisterService(d.updates.get());
     builder.RegisterService(d.server.get());
+    if (d.resources) {
+        builder.RegisterService(d.resources.get());
+    }
     d.grpcServer = builder.BuildAndStart();
     if (!d.grpcServer || (d.port == 0 && d.options.listenAddress.rfind("unix", 0) != 0)) {
         if (d.grpcServer) {

@@ -2,7 +2,8 @@
 
 // The Concord gRPC API server (docs/api.md): MeshService, TopologyService,
 // UpdateService and ServerService over an UpdateRunner, a Driver and the
-// Journal, with bearer-token auth and optional TLS / mTLS.
+// Journal, and ResourceService over a ResourceStore when given one, with
+// bearer-token auth and optional TLS / mTLS.
 //
 // Without TLS the server only listens on loopback; start() refuses any other
 // address. Streams run on gRPC's callback API, fed by one pump thread, so open
@@ -21,6 +22,7 @@ namespace concord::controller {
 
 class Driver;
 class Journal;
+class ResourceStore;
 class UpdateRunner;
 
 // TLS is on when certFile is set (keyFile then required).
@@ -47,6 +49,9 @@ struct ApiServerOptions
     std::chrono::milliseconds updateMinInterval{100};  // WatchUpdate: at most one message per
     std::chrono::milliseconds topologyDefaultPeriod{1000};
     std::chrono::milliseconds pumpTick{20};  // the stream pump visits every stream this often
+    // ResourceService serves this store; null = the service is not registered
+    // (UNIMPLEMENTED). Shared: open WatchResources streams keep it alive.
+    std::shared_ptr<ResourceStore> resources;
 };
 
 // Logs (log.h, component "api") denied calls by token *name* and operator

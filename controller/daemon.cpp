@@ -4,16 +4,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <ostream>
+#include <sstream>
 
 #include "api_server.h"
 #include "auth.h"
 #include "builtin_topology.h"
 #include "journal.h"
 #include "log.h"
+#include "resource_reconciler.h"
+#include "resource_store.h"
 #include "sandbox_driver.h"
 #include "update_runner.h"
 
@@ -33,6 +38,34 @@ core::Result<sandbox::Topology> loadTopology(const DaemonOptions& options)
     if (!options.topologyFile.empty())
         return sandbox::loadTopologyFile(options.topologyFile);
     return sandbox::parseTopology(builtinExampleTopology(), "<built-in example>");
+}
+
+// The Resources the sandbox starts with: --resources FILE, --generate-resources
+// N, or the built-in examples.
+core::Result<std::vector<core::ResourceSpec>> loadResources(const DaemonOptions& options)
+{
+    if (options.generateResources > 0)
+        return generateResources(options.generateResources);
+    if (options.resourcesFile.empty())
+        return parseResourceDocuments(builtinSandboxResources(), "<built-in resources>");
+    std::ifstream in(options.resourcesFile, std::ios::binary);
+    if (!in)
+        return core::makeError(
+            core::ErrorCode::NotFound,
+            "cannot read the resources file: " + std::string(std::strerror(errno)),
+            options.resourcesFile);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parseResourceDocuments(text.str(), options.resourcesFile);
+}
+
+core::Status seedResources(ResourceStore& store, std::vector<core::ResourceSpec> specs)
+{
+    for (core::ResourceSpec& spec : specs) {
+        if (auto created = store.create(std::move(spec)); !created.ok())
+            return created.error();
+    }
+    return core::okStatus();
 }
 
 // Writes the generated operator token where only this user can read it.
@@ -129,6 +162,11 @@ int runDaemon(const DaemonOptions& options, std::ostream& out)
         logError(kLog, topology.error().toString());
         return 1;
     }
+    auto resourceSpecs = loadResources(options);
+    if (!resourceSpecs.ok()) {
+        logError(kLog, "resources: " + resourceSpecs.error().toString());
+        return 1;
+    }
     auto journal = openJournal(options.journalPath);
     if (!journal.ok()) {
         logError(kLog, "journal: " + journal.error().toString());
@@ -149,6 +187,16 @@ int runDaemon(const DaemonOptions& options, std::ostream& out)
     driverOptions.deployDelayMs = options.deployDelayMs;
     driverOptions.rulePropagationMs = options.rulePropagationMs;
     SandboxDriver driver(std::move(driverOptions));
+    auto resources = std::make_shared<ResourceStore>();
+    const std::size_t resourceCount = resourceSpecs->size();
+    if (auto seeded = seedResources(*resources, std::move(*resourceSpecs)); !seeded.ok()) {
+        logError(kLog, "resources: " + seeded.error().toString());
+        return 1;
+    }
+    ResourceReconciler reconciler(*resources, driver);
+    // Like the runner's resume: the probes exist before time runs (up at once).
+    reconciler.reconcileAll();
+    logInfo(kLog, std::to_string(resourceCount) + " resource(s) reconciled");
 
     RunnerOptions runnerOptions;
     runnerOptions.stepHook = crashHookFromEnvironment();
@@ -161,6 +209,7 @@ int runDaemon(const DaemonOptions& options, std::ostream& out)
     }
     driver.startTraffic();
     runner.start();
+    reconciler.start();
 
     ApiServerOptions serverOptions;
     serverOptions.listenAddress = options.listen;
@@ -169,9 +218,11 @@ int runDaemon(const DaemonOptions& options, std::ostream& out)
     serverOptions.tls.clientCaFile = options.tlsClientCa;
     serverOptions.tokens = std::move(*tokens);
     serverOptions.meshName = meshName;
+    serverOptions.resources = resources;
     auto server = ApiServer::start(std::move(serverOptions), runner, driver, **journal);
     if (!server.ok()) {
         logError(kLog, "API server: " + server.error().toString());
+        reconciler.stop();
         runner.stop();
         driver.stop();
         return 1;
@@ -183,6 +234,7 @@ int runDaemon(const DaemonOptions& options, std::ostream& out)
     const int signal = waitForSignal();
     logInfo(kLog, std::string("shutting down on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
     (*server)->shutdown();
+    reconciler.stop();
     runner.stop();
     driver.stop();
     logInfo(kLog, "stopped");

@@ -8,10 +8,11 @@
 namespace concord::controller {
 
 // `concordd [serve]`: opens the journal, builds the driver (the sandbox),
-// resumes unfinished updates, starts traffic, the update runner and the API
-// server, prints "concordd: serving on HOST:PORT" on `out` and serves until
-// SIGINT or SIGTERM, then shuts down in order (API, runner, driver). Returns
-// the exit code: 0 after a signal, 1 when it cannot start.
+// seeds the Resource store and reconciles it once, resumes unfinished
+// updates, starts traffic, the update runner, the resource reconciler and the
+// API server, prints "concordd: serving on HOST:PORT" on `out` and serves until
+// SIGINT or SIGTERM, then shuts down in order (API, reconciler, runner,
+// driver). Returns the exit code: 0 after a signal, 1 when it cannot start.
 //
 // The caller must have blocked SIGINT and SIGTERM in every thread (block them
 // in main() before any thread exists); this function waits for them.

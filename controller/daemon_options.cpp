@@ -25,6 +25,9 @@ driver (the sandbox: a simulated mesh with live traffic in wall-clock time)
   --deploy-delay MS      until a deployed version's instances are ready (default 300)
   --rule-propagation MS  how long rules take to reach the sidecars (default: the
                          topology's message delay); the runner waits this long per phase
+  --resources FILE       Resource manifests, multi-document YAML (default: the built-in
+                         examples: air purifiers, lamps, people, a crash-looping probe)
+  --generate-resources N instead: N generated Resources (1…100000), for scale tests
 
 API
   --listen HOST:PORT     address to serve on (default 127.0.0.1:7443; port 0 = any free port).
@@ -91,7 +94,14 @@ bool takeValue(DaemonOptions& o, const std::string& flag, const std::string& val
         return setNumber(flag, value, 0, 3.6e6, o.deployDelayMs, err);
     else if (flag == "--rule-propagation")
         return setNumber(flag, value, 0, 3.6e6, o.rulePropagationMs, err);
-    else if (flag == "--generate") {
+    else if (flag == "--resources")
+        o.resourcesFile = value;
+    else if (flag == "--generate-resources") {
+        double n = 0;
+        if (!setNumber(flag, value, 1, 100000, n, err))
+            return false;
+        o.generateResources = static_cast<int>(n);
+    } else if (flag == "--generate") {
         double n = 0;
         if (!setNumber(flag, value, 2, 5000, n, err))
             return false;
@@ -126,6 +136,10 @@ bool validate(const DaemonOptions& o, std::ostream& err)
 {
     if (o.generateServices > 0 && !o.topologyFile.empty()) {
         err << "concordd: give --topology or --generate, not both\n";
+        return false;
+    }
+    if (o.generateResources > 0 && !o.resourcesFile.empty()) {
+        err << "concordd: give --resources or --generate-resources, not both\n";
         return false;
     }
     if (o.tlsCert.empty() != o.tlsKey.empty()) {

@@ -32,6 +32,10 @@ struct DaemonOptions
     // Sandbox: how long applied rules take to reach every sidecar; < 0 = the
     // topology's message delay. Longer gaps make each phase visible (demos, tests).
     double rulePropagationMs = -1;
+    // Resources (sandbox): a multi-document YAML file of Resource manifests,
+    // or N generated ones; neither = the built-in examples.
+    std::string resourcesFile;
+    int generateResources = 0;
 
     bool tlsEnabled() const { return !tlsCert.empty(); }
 };

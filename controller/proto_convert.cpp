@@ -23,6 +23,8 @@ grpc::StatusCode toGrpcCode(core::ErrorCode code)
             return grpc::StatusCode::ALREADY_EXISTS;
         case core::ErrorCode::Unavailable:
             return grpc::StatusCode::UNAVAILABLE;
+        case core::ErrorCode::Aborted:
+            return grpc::StatusCode::ABORTED;
         case core::ErrorCode::Unspecified:
         case core::ErrorCode::Internal:
             break;

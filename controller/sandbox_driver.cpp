@@ -104,6 +104,7 @@ SandboxDriver::SandboxDriver(Options options)
     m_sim->enableEdgeStats();
     m_sim->setChangeCallback([this] { notifyListener(); });
     m_wallAtZeroUnixMs.store(wallNowUnixMs());
+    m_probes = sandbox::ProbeDeployments({m_options.probeStartDelayMs});
 }
 
 SandboxDriver::~SandboxDriver()
@@ -130,12 +131,20 @@ void SandboxDriver::startTraffic()
             notifyListener();
         m_simThread.store(std::thread::id());
     });
+    {
+        const std::lock_guard probeLock(m_probeMutex);
+        m_probeClockStop = false;
+    }
+    m_probeThread = std::thread([this] { runProbeClock(); });
 }
 
 void SandboxDriver::stop()
 {
     if (m_simThread.load() == std::this_thread::get_id())
         return;  // from the listener: joining ourselves would hang (see the header)
+    if (m_probeThreadId.load() == std::this_thread::get_id())
+        return;  // from the probe listener, likewise
+    stopProbeClock();
     const std::lock_guard lock(m_modeMutex);
     if (!m_thread.joinable())
         return;
@@ -403,6 +412,149 @@ core::Result<bool> SandboxDriver::stopDrain(std::string_view service)
 core::Status SandboxDriver::retire(std::string_view service, std::string_view version)
 {
     return onSim([&] { return m_sim->retireVersion(service, version); });
+}
+
+}  // namespace concord::controller
+
+// ---------------------------------------------------------------------------
+// Probe Deployments
+
+namespace concord::controller {
+
+namespace {
+
+ProbeInfo toProbeInfo(const sandbox::ProbeDeployment& deployment)
+{
+    return ProbeInfo{deployment.name, deployment.ownerId, deployment.phase, deployment.specHash,
+                     deployment.message};
+}
+
+}  // namespace
+
+void SandboxDriver::runProbeClock()
+{
+    m_probeThreadId.store(std::this_thread::get_id());
+    std::unique_lock lock(m_probeMutex);
+    while (!m_probeClockStop) {
+        const std::optional<double> next = m_probes.nextTransitionMs();
+        if (!next) {
+            m_probeCv.wait(lock);
+            continue;
+        }
+        if (sandbox::RealTimePacer::Clock::now() < m_pacer->wallAt(*next)) {
+            m_probeCv.wait_until(lock, m_pacer->wallAt(*next));
+            continue;  // due, or woken by a new probe or the stop: look again
+        }
+        // wallAt() rounds to the clock's tick: never read a time before the due one.
+        if (m_probes.advance(std::max(nowMs(), *next)).empty())
+            continue;
+        lock.unlock();
+        notifyProbeListener();
+        lock.lock();
+    }
+    m_probeThreadId.store(std::thread::id());
+}
+
+void SandboxDriver::stopProbeClock()
+{
+    {
+        const std::lock_guard lock(m_probeMutex);
+        m_probeClockStop = true;
+    }
+    m_probeCv.notify_all();
+    if (m_probeThread.joinable())
+        m_probeThread.join();
+}
+
+void SandboxDriver::notifyProbeListener() const
+{
+    std::function<void()> listener;
+    {
+        const std::lock_guard lock(m_listenerMutex);
+        listener = m_probeListener;
+    }
+    if (listener)
+        listener();
+}
+
+core::Status SandboxDriver::ensureProbe(const ProbeDeploymentSpec& spec)
+{
+    if (spec.name.empty())
+        return core::makeError(core::ErrorCode::InvalidArgument, "probe name: required");
+    if (spec.image.empty())
+        return core::makeError(core::ErrorCode::InvalidArgument,
+                               "probe image: required (probe '" + spec.name + "')");
+    bool changed = false;
+    {
+        const std::lock_guard lock(m_probeMutex);
+        // Time standing still: the probe is up at once, like a deploy (see the class comment).
+        const std::optional<double> delay =
+            m_running.load() ? std::nullopt : std::optional<double>(0.0);
+        changed =
+            m_probes.apply({spec.name, spec.ownerId, spec.specHash, spec.image}, nowMs(), delay);
+    }
+    if (changed) {
+        m_probeCv.notify_all();
+        notifyProbeListener();
+    }
+    return core::okStatus();
+}
+
+core::Status SandboxDriver::removeProbe(std::string_view name)
+{
+    bool removed = false;
+    {
+        const std::lock_guard lock(m_probeMutex);
+        removed = m_probes.remove(name);
+    }
+    if (removed) {
+        m_probeCv.notify_all();
+        notifyProbeListener();
+    }
+    return core::okStatus();
+}
+
+std::optional<ProbeInfo> SandboxDriver::probe(std::string_view name) const
+{
+    const std::lock_guard lock(m_probeMutex);
+    const sandbox::ProbeDeployment* deployment = m_probes.get(name);
+    if (deployment == nullptr)
+        return std::nullopt;
+    return toProbeInfo(*deployment);
+}
+
+std::vector<ProbeInfo> SandboxDriver::listProbes() const
+{
+    std::vector<sandbox::ProbeDeployment> deployments;
+    {
+        const std::lock_guard lock(m_probeMutex);
+        deployments = m_probes.list();
+    }
+    std::vector<ProbeInfo> out;
+    out.reserve(deployments.size());
+    for (const sandbox::ProbeDeployment& deployment : deployments)
+        out.push_back(toProbeInfo(deployment));
+    return out;
+}
+
+void SandboxDriver::setProbeListener(std::function<void()> listener)
+{
+    const std::lock_guard lock(m_listenerMutex);
+    m_probeListener = std::move(listener);
+}
+
+core::Status SandboxDriver::injectProbeFailure(std::string_view name, std::string_view message)
+{
+    bool failed = false;
+    {
+        const std::lock_guard lock(m_probeMutex);
+        failed = m_probes.injectFailure(name, message);
+    }
+    if (!failed)
+        return core::makeError(core::ErrorCode::NotFound,
+                               "no probe Deployment '" + std::string(name) + "'", "sandbox");
+    notifyProbeListener();
+    return core::okStatus();
 }
 
 }  // namespace concord::controller

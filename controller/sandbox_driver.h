@@ -4,6 +4,7 @@
 // without a cluster and for the tests of the update runner and the API.
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -13,7 +14,9 @@
 #include <thread>
 
 #include "controller/driver.h"
+#include "controller/probe_driver.h"
 #include "sandbox/event_engine.h"
+#include "sandbox/probe_deployments.h"
 #include "sandbox/simulation.h"
 #include "sandbox/topology.h"
 
@@ -29,6 +32,9 @@ struct SandboxDriverOptions
     // What rulePropagationMs() reports (the runner's wait after applying rules);
     // < 0: the topology's message delay. The sandbox applies rules at once either way.
     double rulePropagationMs = -1;
+    // Virtual ms from creating or rolling a probe Deployment to Running (or,
+    // for a `crashloop` image, Failed); 0 before startTraffic() as for deploys.
+    double probeStartDelayMs = 1500;
 };
 
 // Owns a Simulation that, once startTraffic() is called, runs in real time on
@@ -49,7 +55,12 @@ struct SandboxDriverOptions
 // variable). Calling a driver action from inside it does not deadlock — on the
 // simulation thread the action runs inline between events — but an action
 // that changes something triggers the listener again.
-class SandboxDriver final : public Driver
+//
+// Probe Deployments (ProbeDriver) follow the same clock: while traffic runs a
+// probe clock thread moves them from Pending at the wall moment their virtual
+// due time maps to and calls the probe listener; before startTraffic() they
+// leave Pending at once (as deploys do), after stop() a Pending one stays so.
+class SandboxDriver final : public Driver, public ProbeDriver
 {
 public:
     using Options = SandboxDriverOptions;
@@ -94,6 +105,14 @@ public:
     core::Result<bool> stopDrain(std::string_view service) override;
     core::Status retire(std::string_view service, std::string_view version) override;
 
+    core::Status ensureProbe(const ProbeDeploymentSpec& spec) override;
+    core::Status removeProbe(std::string_view name) override;
+    std::optional<ProbeInfo> probe(std::string_view name) const override;
+    std::vector<ProbeInfo> listProbes() const override;
+    void setProbeListener(std::function<void()> listener) override;
+    // Fails the probe Deployment now (tests, demos); NotFound when there is none.
+    core::Status injectProbeFailure(std::string_view name, std::string_view message);
+
 private:
     // Runs `task` against the simulation on its thread (or directly when it
     // is not running) and returns its result.
@@ -134,6 +153,18 @@ private:
     mutable std::mutex m_shareMutex;
     mutable sandbox::EdgeSnapshot m_shareBase;
     mutable sandbox::EdgeSnapshot m_shareNext;
+
+    // Probe Deployments, and the thread that moves them on the virtual clock.
+    void runProbeClock();
+    void stopProbeClock();
+    void notifyProbeListener() const;
+    mutable std::mutex m_probeMutex;
+    std::condition_variable m_probeCv;
+    sandbox::ProbeDeployments m_probes;
+    bool m_probeClockStop = false;
+    std::thread m_probeThread;
+    std::atomic<std::thread::id> m_probeThreadId{};
+    std::function<void()> m_probeListener;  // under m_listenerMutex
 };
 
 }  // namespace concord::controller

@@ -17,6 +17,7 @@ enum class ErrorCode
     FailedPrecondition,  // valid, but not in this state (e.g. a second update of a service)
     AlreadyExists,
     Unavailable,  // the driver or journal cannot do it right now; retrying may help
+    Aborted,      // a concurrent change won (e.g. a stale expected version); re-read and retry
     Internal,
 };
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "concord/v1/mesh.pb.h"
+#include "concord/v1/resource.pb.h"
 #include "concord/v1/server.pb.h"
 #include "concord/v1/topology.pb.h"
 #include "concord/v1/update.pb.h"
@@ -28,7 +29,8 @@ namespace pb = google::protobuf;
 std::vector<const pb::FileDescriptor*> generatedFiles()
 {
     return {Version::descriptor()->file(), GetServerInfoResponse::descriptor()->file(),
-            TopologyEdge::descriptor()->file(), UpdateProgress::descriptor()->file()};
+            TopologyEdge::descriptor()->file(), UpdateProgress::descriptor()->file(),
+            ResourceEvent::descriptor()->file()};
 }
 
 // "UpdatePhase" -> "UPDATE_PHASE"
@@ -120,12 +122,16 @@ TEST(ProtoConventions, ServicesTheClientsNeedExist)
           "concord.v1.UpdateService.StartUpdate", "concord.v1.UpdateService.WatchUpdate",
           "concord.v1.UpdateService.AbortUpdate", "concord.v1.UpdateService.ForceRetire",
           "concord.v1.UpdateService.ListUpdates", "concord.v1.UpdateService.GetHistory",
-          "concord.v1.ServerService.GetServerInfo"}) {
+          "concord.v1.ServerService.GetServerInfo", "concord.v1.ResourceService.ListResources",
+          "concord.v1.ResourceService.GetResource", "concord.v1.ResourceService.WatchResources",
+          "concord.v1.ResourceService.CreateResource", "concord.v1.ResourceService.UpdateResource",
+          "concord.v1.ResourceService.DeleteResource",
+          "concord.v1.ResourceService.SetProbeEnabled"}) {
         EXPECT_NE(pool->FindMethodByName(name), nullptr) << name;
     }
     for (const char* name :
          {"concord.v1.MeshService.WatchMesh", "concord.v1.TopologyService.WatchTopology",
-          "concord.v1.UpdateService.WatchUpdate"}) {
+          "concord.v1.UpdateService.WatchUpdate", "concord.v1.ResourceService.WatchResources"}) {
         const pb::MethodDescriptor* method = pool->FindMethodByName(name);
         ASSERT_NE(method, nullptr) << name;
         EXPECT_TRUE(method->server_streaming()) << name;
