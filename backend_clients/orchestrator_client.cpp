@@ -21,10 +21,9 @@ namespace concord::backend_clients {
 
 namespace {
 
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("concord::backend_clients", text);
-}
+// The client's own messages are translated (context "concord::backend_clients",
+// as in controller_client.cpp). What describes a malformed answer names JSON
+// fields and stays as it is, like the server's own messages.
 
 // --- strict JSON reading ------------------------------------------------------
 
@@ -45,7 +44,7 @@ public:
 
     bool fail(QLatin1String key, const char* problem) const
     {
-        m_error = QStringLiteral("%1: %2").arg(pathOf(key), tr(problem));
+        m_error = QStringLiteral("%1: %2").arg(pathOf(key), QString::fromLatin1(problem));
         return false;
     }
 
@@ -143,7 +142,7 @@ public:
                 m_error = QStringLiteral("%1[%2]: %3")
                               .arg(pathOf(key))
                               .arg(i)
-                              .arg(tr("expected a string"));
+                              .arg(QLatin1String("expected a string"));
                 return false;
             }
             out.append(items.at(i).toString());
@@ -165,11 +164,11 @@ std::optional<QJsonObject> parseObject(const QByteArray& json, QString* error)
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     QString problem;
     if (parseError.error != QJsonParseError::NoError)
-        problem = tr("not valid JSON (%1 at offset %2)")
+        problem = QStringLiteral("not valid JSON (%1 at offset %2)")
                       .arg(parseError.errorString())
                       .arg(parseError.offset);
     else if (!document.isObject())
-        problem = tr("expected a JSON object");
+        problem = QStringLiteral("expected a JSON object");
     if (problem.isEmpty())
         return document.object();
     if (error)
@@ -206,7 +205,7 @@ bool readInstances(const StrictObject& in, QList<OrchestratorInstanceDto>& out, 
     for (qsizetype i = 0; i < items.size(); ++i) {
         const QString path = QStringLiteral("instances[%1]").arg(i);
         if (!items.at(i).isObject()) {
-            error = QStringLiteral("%1: %2").arg(path, tr("expected an object"));
+            error = QStringLiteral("%1: %2").arg(path, QLatin1String("expected an object"));
             return false;
         }
         OrchestratorInstanceDto instance;
@@ -304,8 +303,11 @@ RestStatus answerStatus(int httpStatus, const QByteArray& body, const QString& r
     const QString answer = reason.isEmpty()
                                ? QStringLiteral("HTTP %1").arg(httpStatus)
                                : QStringLiteral("HTTP %1 %2").arg(httpStatus).arg(reason);
-    status.message = tr("%1 without an error message (%2)")
-                         .arg(answer, object ? tr("no \"error\" string in the body") : problem);
+    status.message =
+        QCoreApplication::translate("concord::backend_clients", "%1 without an error message (%2)")
+            .arg(answer, object ? QCoreApplication::translate("concord::backend_clients",
+                                                              "no \"error\" string in the body")
+                                : problem);
     return status;
 }
 
@@ -368,7 +370,9 @@ private:
         const QString scheme = base.scheme();
         if (!base.isValid() || base.host().isEmpty() ||
             (scheme != QLatin1String("http") && scheme != QLatin1String("https"))) {
-            problem = tr("no usable orchestrator URL (an http:// or https:// URL is needed): '%1'")
+            problem = QCoreApplication::translate(
+                          "concord::backend_clients",
+                          "no usable orchestrator URL (an http:// or https:// URL is needed): '%1'")
                           .arg(base.toString());
             return std::nullopt;
         }
@@ -401,7 +405,10 @@ private:
                                              QSslCertificate::PatternSyntax::FixedString);
         }
         if (m_ca.isEmpty())
-            problem = tr("no PEM certificate could be read from the CA file %1").arg(file);
+            problem =
+                QCoreApplication::translate("concord::backend_clients",
+                                            "no PEM certificate could be read from the CA file %1")
+                    .arg(file);
         return !m_ca.isEmpty();
     }
 
@@ -418,14 +425,18 @@ private:
         // Only the transfer timeout cancels a reply that shutdown() did not abort.
         if (reply.error() == QNetworkReply::OperationCanceledError ||
             reply.error() == QNetworkReply::TimeoutError)
-            return RestStatus{0, tr("%1: no answer within %2 ms (timed out)")
-                                     .arg(where)
-                                     .arg(qint64(timeout.count()))};
+            return RestStatus{0,
+                              QCoreApplication::translate("concord::backend_clients",
+                                                          "%1: no answer within %2 ms (timed out)")
+                                  .arg(where)
+                                  .arg(qint64(timeout.count()))};
         RestStatus status{0, QStringLiteral("%1: %2").arg(where, reply.errorString())};
         if (reply.error() == QNetworkReply::SslHandshakeFailedError && systemCas)
-            status.message +=
-                tr(" (only the system's CAs are trusted: set the CA certificate "
-                   "file that signed the orchestrator's certificate)");
+            status.message = QCoreApplication::translate(
+                                 "concord::backend_clients",
+                                 "%1 (only the system's CAs are trusted: set the CA certificate "
+                                 "file that signed the orchestrator's certificate)")
+                                 .arg(status.message);
         return status;
     }
 
@@ -513,7 +524,9 @@ public:
     static RestStatus unreadable(int httpStatus, const QString& problem)
     {
         RestStatus status{httpStatus,
-                          tr("unreadable answer from the orchestrator: %1").arg(problem)};
+                          QCoreApplication::translate("concord::backend_clients",
+                                                      "unreadable answer from the orchestrator: %1")
+                              .arg(problem)};
         status.unreadableBody = true;
         return status;
     }

@@ -448,6 +448,34 @@
         <source>the controller closed the stream</source>
         <translation>控制器关闭了流</translation>
     </message>
+    <message>
+        <source>%1 without an error message (%2)</source>
+        <translation>%1，没有错误信息（%2）</translation>
+    </message>
+    <message>
+        <source>no &quot;error&quot; string in the body</source>
+        <translation>响应体中没有 &quot;error&quot; 字符串</translation>
+    </message>
+    <message>
+        <source>no usable orchestrator URL (an http:// or https:// URL is needed): &apos;%1&apos;</source>
+        <translation>没有可用的编排器 URL（需要 http:// 或 https:// URL）：&apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>no PEM certificate could be read from the CA file %1</source>
+        <translation>无法从 CA 文件 %1 读取 PEM 证书</translation>
+    </message>
+    <message>
+        <source>%1: no answer within %2 ms (timed out)</source>
+        <translation>%1：%2 毫秒内无应答（超时）</translation>
+    </message>
+    <message>
+        <source>%1 (only the system&apos;s CAs are trusted: set the CA certificate file that signed the orchestrator&apos;s certificate)</source>
+        <translation>%1（仅信任系统的 CA：请设置签发编排器证书的 CA 证书文件）</translation>
+    </message>
+    <message>
+        <source>unreadable answer from the orchestrator: %1</source>
+        <translation>无法解析编排器的应答：%1</translation>
+    </message>
 </context>
 <context>
     <name>concord::models</name>

@@ -1,6 +1,7 @@
 // OrchestratorClient against a local cpp-httplib server (plain and TLS): the
 // requests it sends, the answers it parses, the errors it reports, where and
-// when its callbacks run, and tearing it down with requests in flight.
+// when its callbacks run, and tearing it down with requests in flight; then
+// against the orchestrator a real sandbox concordd serves.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -15,10 +16,14 @@
 #include <QSignalSpy>
 #include <QThread>
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
+#include "backend_clients/controller_client.h"
 #include "backend_clients/orchestrator_client.h"
+#include "support/concordd_process.h"
 #include "support/qt_test_helpers.h"
 #include "support/test_certificates.h"
 
@@ -522,13 +527,14 @@ TEST_F(OrchestratorClientTest, DestroyingTheClientWithRequestsInFlightIsSafe)
     startServer();
     m_server->http().Get("/v1/api/orchestrations/slow",
                          [](const httplib::Request&, httplib::Response& res) {
-                             std::this_thread::sleep_for(400ms);
+                             std::this_thread::sleep_for(1000ms);
                              res.set_content(json(sampleOrchestration()), "application/json");
                          });
     auto calls = std::make_shared<int>(0);
     for (int round = 0; round < 3; ++round) {
         auto client = std::make_unique<OrchestratorClient>();
         client->setSettings(settings());
+        const int arrivedBefore = m_server->arrived();
         for (int i = 0; i < 5; ++i)
             client->getOrchestration(
                 QStringLiteral("slow"),
@@ -536,12 +542,12 @@ TEST_F(OrchestratorClientTest, DestroyingTheClientWithRequestsInFlightIsSafe)
         // Round 0 dies before anything was answered; the others while the
         // server holds every request.
         if (round > 0) {
-            CONCORD_TRY_ASSERT(m_server->arrived() >= round * 5, 5000);
-            EXPECT_LT(m_server->requests(), m_server->arrived());
+            CONCORD_TRY_ASSERT(m_server->arrived() >= arrivedBefore + 5, 5000);
+            EXPECT_LT(m_server->requests(), m_server->arrived());  // held by the server
         }
         client.reset();
     }
-    concord::testing::waitFor([] { return false; }, 700ms);
+    concord::testing::waitFor([] { return false; }, 1300ms);  // past every answer
     EXPECT_EQ(*calls, 0);
 }
 
@@ -634,6 +640,142 @@ TEST(ParseOrchestration, ADocumentThatIsNoObjectIsRejected)
     EXPECT_FALSE(parseOrchestration("", &error));
     EXPECT_TRUE(error.startsWith(QStringLiteral("not valid JSON"))) << error.toStdString();
     EXPECT_FALSE(parseOrchestration("{\"resource\": \"thing\"}", nullptr));  // no error wanted
+}
+
+// --- against concordd's sandbox orchestrator ---------------------------------------
+
+class OrchestratorOfConcorddTest : public ::testing::Test
+{
+protected:
+    static constexpr const char* kToken = "orchestrator-client-operator-token";
+
+    void SetUp() override
+    {
+        m_dir = std::filesystem::temp_directory_path() /
+                ("concord-orchestrator-client-" + std::to_string(::getpid()));
+        std::filesystem::remove_all(m_dir);
+        std::filesystem::create_directories(m_dir);
+        std::ofstream(m_dir / "tokens") << kToken << " ci operator\n";
+        concord::testing::ConcorddProcess::Options options;
+        options.binary = CONCORDD_BINARY;
+        options.args = {"--sandbox",
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--journal",
+                        (m_dir / "journal.db").string(),
+                        "--token-file",
+                        (m_dir / "tokens").string(),
+                        "--speed",
+                        "5"};
+        options.stderrPath = (m_dir / "concordd.log").string();
+        std::string error;
+        m_daemon = concord::testing::ConcorddProcess::start(options, error);
+        ASSERT_TRUE(m_daemon) << error;
+        // The orchestrator's URL, as the console finds it: GetServerInfo.
+        ControllerClient controller;
+        ConnectionSettings s;
+        s.address = QString::fromStdString(m_daemon->address());
+        s.token = QString::fromLatin1(kToken);
+        controller.connectTo(s);
+        CONCORD_TRY_ASSERT(controller.state() == ConnectionState::Connected, 15000);
+        m_url = QUrl(QString::fromStdString(controller.serverInfo().orchestrator_url()));
+        ASSERT_TRUE(m_url.isValid() && !m_url.isEmpty()) << "no orchestrator_url";
+        m_client.setSettings(settings(QByteArray("Bearer ") + kToken));
+    }
+    void TearDown() override
+    {
+        m_daemon.reset();
+        if (!HasFailure())
+            std::filesystem::remove_all(m_dir);
+    }
+
+    OrchestratorSettings settings(const QByteArray& authorization) const
+    {
+        OrchestratorSettings s;
+        s.baseUrl = m_url;
+        s.timeout = 10s;
+        if (!authorization.isEmpty()) {
+            s.credentialHeader = "Authorization";
+            s.credentialValue = authorization;
+        }
+        return s;
+    }
+
+    OrchestrationDto get()
+    {
+        Outcome<OrchestrationDto> got;
+        m_client.getOrchestration(QStringLiteral("thing"), got.callback());
+        EXPECT_TRUE(concord::testing::waitFor([&] { return got.done; }, 10s));
+        EXPECT_TRUE(got.status.ok()) << got.status.toString().toStdString();
+        return got.value;
+    }
+
+    std::filesystem::path m_dir;
+    std::unique_ptr<concord::testing::ConcorddProcess> m_daemon;
+    QUrl m_url;
+    OrchestratorClient m_client;
+};
+
+TEST_F(OrchestratorOfConcorddTest, GetsOrchestratesAndFindsWhereAThingRuns)
+{
+    OrchestrationDto current = get();
+    EXPECT_EQ(current.resource, QStringLiteral("thing"));
+    EXPECT_GT(current.count, 0);
+    ASSERT_FALSE(current.instances.isEmpty());
+    qint64 placed = 0;
+    for (const OrchestratorInstanceDto& instance : current.instances)
+        placed += instance.used;
+    EXPECT_EQ(placed, current.count);
+    // The start's orchestration must be Ready before another may begin.
+    CONCORD_TRY_ASSERT((current = get()).state == QStringLiteral("Ready"), 20000);
+
+    Outcome<OrchestrationDto> orchestrated;
+    m_client.orchestrate(QStringLiteral("thing"), {10, 100, 1000}, orchestrated.callback());
+    CONCORD_TRY_ASSERT(orchestrated.done, 10000);
+    ASSERT_TRUE(orchestrated.status.ok()) << orchestrated.status.toString().toStdString();
+    const OrchestrationDto& o = orchestrated.value;
+    EXPECT_FALSE(o.message.isEmpty());
+    // count / 1000 + 1 instances are fewer than initInstances: 10 of them.
+    ASSERT_EQ(o.instances.size(), 10);
+    ASSERT_TRUE(o.parameters);
+    EXPECT_EQ(o.parameters->maxInstances, 100);
+    EXPECT_EQ(o.instances.first().count, int(o.count / 10 + 1));
+    EXPECT_TRUE(o.lastOrchestratedAt.isValid());
+
+    const QString firstThing = o.instances.first().resources.value(0);
+    ASSERT_FALSE(firstThing.isEmpty());
+    Outcome<QString> runIn;
+    m_client.runIn(QStringLiteral("thing"), firstThing, runIn.callback());
+    CONCORD_TRY_ASSERT(runIn.done, 10000);
+    ASSERT_TRUE(runIn.status.ok()) << runIn.status.toString().toStdString();
+    EXPECT_EQ(runIn.value, o.instances.first().id);
+}
+
+TEST_F(OrchestratorOfConcorddTest, TheDaemonsRefusalsArrivePassedThrough)
+{
+    Outcome<OrchestrationDto> invalid;
+    m_client.orchestrate(QStringLiteral("thing"), {10, 2, 1000}, invalid.callback());
+    Outcome<QString> unknown;
+    m_client.runIn(QStringLiteral("thing"), QStringLiteral("no-such-thing"), unknown.callback());
+    Outcome<OrchestrationDto> type;
+    m_client.getOrchestration(QStringLiteral("gadget"), type.callback());
+    OrchestratorClient anonymous;
+    anonymous.setSettings(settings({}));
+    Outcome<OrchestrationDto> unauthenticated;
+    anonymous.getOrchestration(QStringLiteral("thing"), unauthenticated.callback());
+    CONCORD_TRY_ASSERT(invalid.done && unknown.done && type.done && unauthenticated.done, 10000);
+
+    EXPECT_EQ(invalid.status.httpStatus, 400);
+    EXPECT_TRUE(invalid.status.message.contains(QStringLiteral("maxInstances")))
+        << invalid.status.message.toStdString();
+    EXPECT_EQ(unknown.status.httpStatus, 404);
+    EXPECT_TRUE(unknown.status.message.contains(QStringLiteral("no-such-thing")))
+        << unknown.status.message.toStdString();
+    EXPECT_EQ(type.status.httpStatus, 404);
+    EXPECT_EQ(type.status.message,
+              QStringLiteral("unknown resource type 'gadget' (known: rule, thing)"));
+    EXPECT_EQ(unauthenticated.status.httpStatus, 401);
+    EXPECT_FALSE(unauthenticated.status.message.isEmpty());
 }
 
 }  // namespace
