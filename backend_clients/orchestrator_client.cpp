@@ -545,8 +545,11 @@ public:
                     return;
                 auto done = std::move(it->second);
                 m_pending.erase(it);
-                if (!status.ok())
+                if (!status.ok()) {
                     emit q->requestFailed(what, status);
+                    if (!alive->load())
+                        return;  // a slot destroyed the client
+                }
                 done(status, value);
             },
             Qt::QueuedConnection);
