@@ -170,6 +170,7 @@ struct ApiServer::Impl
         context->meshName = options.meshName.empty() ? driver.mesh().name : options.meshName;
         context->serverVersion =
             options.serverVersion.empty() ? CONCORD_VERSION : options.serverVersion;
+        context->orchestratorUrl = options.orchestratorUrl;
         context->hub = std::make_shared<StreamHub>(timing.pumpTick);
         context->tracker = std::make_shared<MeshTracker>(driver, runner, epoch);
         return context;

@@ -44,6 +44,8 @@ struct ApiServerOptions
     TokenStore tokens;          // at least one
     std::string meshName;       // for GetServerInfo; empty = the driver's mesh name
     std::string serverVersion;  // empty = this build's version
+    // GetServerInfo.orchestrator_url: the orchestrator REST API's base URL, or empty.
+    std::string orchestratorUrl;
     // Stream pacing (tests shorten them).
     std::chrono::milliseconds meshPollInterval{200};   // WatchMesh diffs the mesh this often
     std::chrono::milliseconds updateMinInterval{100};  // WatchUpdate: at most one message per

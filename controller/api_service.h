@@ -110,6 +110,7 @@ struct ApiContext
     std::int64_t startedAtUnixMs = 0;
     std::string meshName;
     std::string serverVersion;
+    std::string orchestratorUrl;  // GetServerInfo.orchestrator_url; empty = none
     std::shared_ptr<StreamHub> hub;
     std::shared_ptr<MeshTracker> tracker;
 

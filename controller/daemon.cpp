@@ -17,6 +17,8 @@
 #include "builtin_topology.h"
 #include "journal.h"
 #include "log.h"
+#include "orchestrator_rest_server.h"
+#include "orchestrator_sandbox.h"
 #include "resource_reconciler.h"
 #include "resource_store.h"
 #include "sandbox_driver.h"
@@ -129,6 +131,45 @@ std::function<void(std::string_view, RunPhase, std::string_view)> crashHookFromE
     };
 }
 
+// The orchestrator REST API over the sandbox's Things and Rules.
+struct OrchestratorService
+{
+    std::unique_ptr<OrchestratorSandbox> sandbox;
+    std::unique_ptr<OrchestratorRestServer> api;
+
+    void stop()
+    {
+        if (api)
+            api->stop();
+        if (sandbox)
+            sandbox->stop();
+    }
+};
+
+// In the driver's virtual time, so --speed speeds the pods and heartbeats up
+// too; the same tokens and TLS files as the gRPC API.
+core::Result<OrchestratorService> startOrchestrator(const DaemonOptions& options,
+                                                    const SandboxDriver& driver,
+                                                    const TokenStore& tokens)
+{
+    OrchestratorService orchestrator;
+    OrchestratorSandboxOptions sandboxOptions;
+    sandboxOptions.clock = [&driver] { return driver.nowMs(); };
+    orchestrator.sandbox = std::make_unique<OrchestratorSandbox>(std::move(sandboxOptions));
+    OrchestratorRestOptions restOptions;
+    restOptions.listenAddress = options.orchestratorListen;
+    restOptions.tls.certFile = options.tlsCert;
+    restOptions.tls.keyFile = options.tlsKey;
+    restOptions.tls.clientCaFile = options.tlsClientCa;
+    restOptions.tokens = tokens;
+    auto api = OrchestratorRestServer::start(std::move(restOptions), *orchestrator.sandbox);
+    if (!api.ok())
+        return api.error();
+    orchestrator.api = std::move(*api);
+    orchestrator.sandbox->start();
+    return orchestrator;
+}
+
 int waitForSignal()
 {
     sigset_t signals;
@@ -211,8 +252,22 @@ int runDaemon(const DaemonOptions& options, std::ostream& out)
     runner.start();
     reconciler.start();
 
+    OrchestratorService orchestrator;
+    if (options.orchestratorEnabled()) {
+        auto started = startOrchestrator(options, driver, *tokens);
+        if (!started.ok()) {
+            logError(kLog, "orchestrator API: " + started.error().toString());
+            reconciler.stop();
+            runner.stop();
+            driver.stop();
+            return 1;
+        }
+        orchestrator = std::move(*started);
+    }
+
     ApiServerOptions serverOptions;
     serverOptions.listenAddress = options.listen;
+    serverOptions.orchestratorUrl = orchestrator.api ? orchestrator.api->url() : std::string();
     serverOptions.tls.certFile = options.tlsCert;
     serverOptions.tls.keyFile = options.tlsKey;
     serverOptions.tls.clientCaFile = options.tlsClientCa;
@@ -222,6 +277,7 @@ int runDaemon(const DaemonOptions& options, std::ostream& out)
     auto server = ApiServer::start(std::move(serverOptions), runner, driver, **journal);
     if (!server.ok()) {
         logError(kLog, "API server: " + server.error().toString());
+        orchestrator.stop();
         reconciler.stop();
         runner.stop();
         driver.stop();
@@ -230,10 +286,15 @@ int runDaemon(const DaemonOptions& options, std::ostream& out)
     logInfo(kLog, "serving " + std::string(options.tlsEnabled() ? "TLS" : "plaintext") + " on " +
                       (*server)->address() + ", sandbox mesh '" + meshName + "'");
     out << "concordd: serving on " << (*server)->address() << std::endl;
+    if (orchestrator.api) {
+        logInfo(kLog, "orchestrator API on " + orchestrator.api->url());
+        out << "concordd: orchestrator on " << orchestrator.api->url() << std::endl;
+    }
 
     const int signal = waitForSignal();
     logInfo(kLog, std::string("shutting down on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
     (*server)->shutdown();
+    orchestrator.stop();
     reconciler.stop();
     runner.stop();
     driver.stop();

@@ -39,13 +39,18 @@ API
   --token-out FILE       without --token-file: where the generated operator token is
                          written, mode 0600 (default $XDG_RUNTIME_DIR/concord/token);
                          $CONCORD_TOKEN, if set, is used instead of a random token
+  --orchestrator-listen HOST:PORT
+                         the orchestrator REST API of docs/orchestrator-api.md, same tokens
+                         and TLS (default 127.0.0.1:0 = any free port; "off" = none).
+                         A non-loopback address needs TLS.
 
 state
   --journal FILE         SQLite journal of updates (default ~/.local/state/concord/journal.db);
                          unfinished updates in it are resumed at start
   --help                 this text
 
-When it is ready concordd prints "concordd: serving on HOST:PORT" on stdout.
+When it is ready concordd prints "concordd: serving on HOST:PORT" on stdout, then
+"concordd: orchestrator on URL" unless --orchestrator-listen is off.
 )";
 
 namespace {
@@ -125,8 +130,28 @@ bool takeValue(DaemonOptions& o, const std::string& flag, const std::string& val
         o.tokenFile = value;
     else if (flag == "--token-out")
         o.tokenOut = value;
+    else if (flag == "--orchestrator-listen")
+        o.orchestratorListen = value;
     else {
         err << "concordd: unknown option " << flag << "\n";
+        return false;
+    }
+    return true;
+}
+
+bool validateOrchestrator(const DaemonOptions& o, std::ostream& err)
+{
+    if (!o.orchestratorEnabled())
+        return true;
+    const auto colon = o.orchestratorListen.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == o.orchestratorListen.size()) {
+        err << "concordd: --orchestrator-listen needs HOST:PORT or off, got '"
+            << o.orchestratorListen << "'\n";
+        return false;
+    }
+    if (!o.tlsEnabled() && !isLoopbackAddress(o.orchestratorListen)) {
+        err << "concordd: refusing to serve the orchestrator API on " << o.orchestratorListen
+            << " without TLS; use a loopback address or give --tls-cert/--tls-key\n";
         return false;
     }
     return true;
@@ -159,6 +184,8 @@ bool validate(const DaemonOptions& o, std::ostream& err)
             << " without TLS; use a loopback address or give --tls-cert/--tls-key\n";
         return false;
     }
+    if (!validateOrchestrator(o, err))
+        return false;
     return true;
 }
 

@@ -37,7 +37,12 @@ struct DaemonOptions
     std::string resourcesFile;
     int generateResources = 0;
 
+    // The orchestrator REST API the sandbox serves (docs/orchestrator-api.md):
+    // host:port (port 0 = any free port), or "off".
+    std::string orchestratorListen = "127.0.0.1:0";
+
     bool tlsEnabled() const { return !tlsCert.empty(); }
+    bool orchestratorEnabled() const { return orchestratorListen != "off"; }
 };
 
 // $XDG_STATE_HOME/concord/journal.db or ~/.local/state/concord/journal.db.

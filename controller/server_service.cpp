@@ -25,6 +25,7 @@ grpc::ServerUnaryReactor* ServerServiceImpl::GetServerInfo(grpc::CallbackServerC
         response->set_caller_name(caller->name);
         *response->mutable_started_at() = timestampFromUnixMs(m_api->startedAtUnixMs);
         response->set_epoch(m_api->epoch);
+        response->set_orchestrator_url(m_api->orchestratorUrl);
         return grpc::Status::OK;
     });
 }

@@ -119,6 +119,41 @@ TEST(DaemonOptions, AFlagAtTheEndIsMissingItsValueOrUnknown)
     EXPECT_NE(error.find("unknown option --frobnicate"), std::string::npos) << error;
 }
 
+TEST(DaemonOptions, TheOrchestratorApiListensOnAnyFreeLoopbackPortUnlessOff)
+{
+    auto options = parse({});
+    ASSERT_TRUE(options);
+    EXPECT_EQ(options->orchestratorListen, "127.0.0.1:0");
+    EXPECT_TRUE(options->orchestratorEnabled());
+    options = parse({"--orchestrator-listen", "off"});
+    ASSERT_TRUE(options);
+    EXPECT_FALSE(options->orchestratorEnabled());
+    options = parse({"--orchestrator-listen", "[::1]:8081"});
+    ASSERT_TRUE(options);
+    EXPECT_EQ(options->orchestratorListen, "[::1]:8081");
+    // With the daemon's TLS it may listen anywhere.
+    options = parse({"--orchestrator-listen", "0.0.0.0:8443", "--tls-cert", "c.pem", "--tls-key",
+                     "k.pem", "--listen", "0.0.0.0:7443"});
+    ASSERT_TRUE(options);
+    EXPECT_EQ(options->orchestratorListen, "0.0.0.0:8443");
+}
+
+TEST(DaemonOptions, RejectsABadOrchestratorAddress)
+{
+    std::string error;
+    EXPECT_FALSE(parse({"--orchestrator-listen", "0.0.0.0:8081"}, &error));
+    EXPECT_EQ(error,
+              "concordd: refusing to serve the orchestrator API on 0.0.0.0:8081 without TLS; use "
+              "a loopback address or give --tls-cert/--tls-key\n");
+    for (const char* bad : {"8081", "127.0.0.1:", ":8081", "Off"}) {
+        EXPECT_FALSE(parse({"--orchestrator-listen", bad}, &error)) << bad;
+        EXPECT_NE(error.find("--orchestrator-listen needs HOST:PORT or off"), std::string::npos)
+            << bad << ": " << error;
+    }
+    EXPECT_FALSE(parse({"--orchestrator-listen"}, &error));
+    EXPECT_EQ(error, "concordd: --orchestrator-listen needs a value\n");
+}
+
 TEST(DaemonOptions, LoopbackAddresses)
 {
     EXPECT_TRUE(isLoopbackAddress("127.0.0.1:0"));
