@@ -225,6 +225,7 @@ struct OrchestratorRestServer::Impl
         std::string pattern;
         std::vector<std::pair<std::string, Handler>> methods;  // method → handler
     };
+    std::vector<Route> routeTable;  // httplib's handlers point into it
 
     core::Status listen();
     void installRoutes();
@@ -233,7 +234,6 @@ struct OrchestratorRestServer::Impl
     void serveWithBody(const Route* route, const httplib::Request& request,
                        httplib::Response& response, const httplib::ContentReader& reader);
     std::optional<Reply> authorize(const httplib::Request& request, Caller& caller) const;
-    std::vector<Route> routeTable;  // the handlers point into it
     std::optional<Reply> requireJsonBody(const httplib::Request& request) const;
 
     Reply getOrchestration(const Call& call, const Caller&);
@@ -287,8 +287,10 @@ void OrchestratorRestServer::Impl::serve(const Route& route, const Call& call,
     const httplib::Request& request = call.http;
     Reply reply;
     try {
+        // httplib answers HEAD with the GET handler (and drops the body).
+        const std::string method = request.method == "HEAD" ? "GET" : request.method;
         const auto it = std::find_if(route.methods.begin(), route.methods.end(),
-                                     [&](const auto& m) { return m.first == request.method; });
+                                     [&](const auto& m) { return m.first == method; });
         Caller caller;
         if (it == route.methods.end()) {
             std::string allowed;

@@ -455,6 +455,9 @@ TEST_F(OrchestratorRest, AWrongMethodOnAKnownPathIs405)
     expectRejected([&] { return get("/v1/api/orchestrations/thing/orchestrate"); }, 405,
                    "method GET is not allowed here (allowed: POST)");
     expectRejected([&] { return del("/v1/api/orchestrations/thing"); }, 405);
+    const auto head = m_client->Head("/v1/api/orchestrations/thing", auth(kViewer));
+    ASSERT_TRUE(head);
+    EXPECT_EQ(head->status, 200) << "HEAD is GET without the body";
 }
 
 TEST_F(OrchestratorRest, ABodyOverOneMebibyteIs413WithAJsonError)
