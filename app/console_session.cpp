@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "models/event_log_model.h"
+#include "models/resource_model.h"
 #include "models/state_palette.h"
 #include "models/topology_model.h"
 #include "models/update_history_model.h"
@@ -46,7 +47,8 @@ ConsoleSession::ConsoleSession(QObject* parent)
       m_topology(new models::TopologyModel(this)),
       m_updates(new models::UpdateProgressTracker(this)),
       m_history(new models::UpdateHistoryModel(this)),
-      m_log(new models::EventLogModel(this))
+      m_log(new models::EventLogModel(this)),
+      m_resources(new models::ResourceModel(this))
 {
     using backend_clients::ControllerClient;
     connect(m_client, &ControllerClient::stateChanged, this, &ConsoleSession::onStateChanged);
@@ -66,6 +68,7 @@ ConsoleSession::ConsoleSession(QObject* parent)
                 m_log->append(Severity::Error, kController,
                               tr("%1 failed: %2").arg(method, status.toString()));
             });
+    connectResources();
 }
 
 ConsoleSession::~ConsoleSession() = default;
@@ -85,6 +88,7 @@ void ConsoleSession::onStateChanged(ConnectionState state, const QString& reason
     const bool stale = m_everConnected && !connected;
     m_versions->setStale(stale);
     m_topology->setStale(stale);
+    m_resources->setStale(stale);
     const Severity severity = state == ConnectionState::Failed         ? Severity::Error
                               : state == ConnectionState::Reconnecting ? Severity::Warning
                                                                        : Severity::Info;
@@ -257,6 +261,70 @@ void ConsoleSession::registerVersion(const v1::RegisterVersionRequest& request,
     m_client->registerVersion(
         request, [done = std::move(done)](const CallStatus& status,
                                           const v1::RegisterVersionResponse&) { done(status); });
+}
+
+// --- resources ---------------------------------------------------------------
+
+void ConsoleSession::connectResources()
+{
+    connect(m_client, &backend_clients::ControllerClient::resourceEvent, m_resources,
+            &models::ResourceModel::apply);
+    connect(m_resources, &models::ResourceModel::synced, this, [this] {
+        m_log->append(Severity::Info, kController,
+                      tr("Resources: %n resource(s)", nullptr, m_resources->rowCount()));
+    });
+    connect(m_resources, &models::ResourceModel::healthChanged, this,
+            [this](const QString& id, models::ResourceHealth from, models::ResourceHealth to) {
+                const v1::Resource* resource = m_resources->resource(id);
+                const QString why =
+                    resource ? models::ResourceModel::statusMessage(*resource) : QString();
+                const QString text =
+                    tr("Resource %1: %2 → %3")
+                        .arg(id, models::resourceHealthName(from), models::resourceHealthName(to));
+                m_log->append(
+                    to == models::ResourceHealth::Degraded ? Severity::Warning : Severity::Info,
+                    kController, why.isEmpty() ? text : tr("%1 (%2)").arg(text, why));
+            });
+}
+
+void ConsoleSession::setProbeEnabled(const QString& id, bool enabled)
+{
+    logAction(enabled ? tr("Enable the probe of resource %1").arg(id)
+                      : tr("Disable the probe of resource %1").arg(id));
+    m_client->setProbeEnabled(
+        id, enabled, [this, id](const CallStatus& status, const v1::SetProbeEnabledResponse& r) {
+            if (status.ok())
+                m_log->append(
+                    Severity::Info, kController,
+                    tr("Resource %1 at generation %2").arg(id).arg(r.resource().generation()));
+        });
+}
+
+void ConsoleSession::deleteResource(const QString& id)
+{
+    logAction(tr("Delete resource %1").arg(id));
+    m_client->deleteResource(
+        id, [this, id](const CallStatus& status, const v1::DeleteResourceResponse&) {
+            if (status.ok())
+                m_log->append(Severity::Info, kController, tr("Resource %1 deleted").arg(id));
+        });
+}
+
+void ConsoleSession::updateResource(const v1::UpdateResourceRequest& request,
+                                    std::function<void(const CallStatus&)> done)
+{
+    const QString id = q(request.id());
+    logAction(tr("Update resource %1").arg(id));
+    m_client->updateResource(request, [this, id, done = std::move(done)](
+                                          const CallStatus& status,
+                                          const v1::UpdateResourceResponse& r) {
+        if (status.ok())
+            m_log->append(
+                Severity::Info, kController,
+                tr("Resource %1 updated to generation %2").arg(id).arg(r.resource().generation()));
+        if (done)
+            done(status);
+    });
 }
 
 QString ConsoleSession::servingVersion(const QString& service) const

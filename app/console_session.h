@@ -11,6 +11,7 @@
 
 namespace concord::models {
 class EventLogModel;
+class ResourceModel;
 class TopologyModel;
 class UpdateHistoryModel;
 class UpdateProgressTracker;
@@ -34,6 +35,7 @@ public:
     models::UpdateProgressTracker* updates() const { return m_updates; }
     models::UpdateHistoryModel* history() const { return m_history; }
     models::EventLogModel* eventLog() const { return m_log; }
+    models::ResourceModel* resources() const { return m_resources; }
 
     // Operator actions: each is logged, and its outcome too.
     void startUpdate(
@@ -43,6 +45,11 @@ public:
     void forceRetire(const QString& updateId, const QString& reason);
     void registerVersion(const v1::RegisterVersionRequest& request,
                          std::function<void(const backend_clients::CallStatus&)> done);
+    // Resources (ResourceService): each logged with its outcome; `done` may be empty.
+    void setProbeEnabled(const QString& id, bool enabled);
+    void deleteResource(const QString& id);
+    void updateResource(const v1::UpdateResourceRequest& request,
+                        std::function<void(const backend_clients::CallStatus&)> done);
     // Writes every service's current rules, one YAML stream, to `path`.
     void exportRules(const QString& path);
 
@@ -61,6 +68,7 @@ private:
     void onProgress(const v1::UpdateProgress& progress);
     void refreshUpdates();
     void refreshHistory();
+    void connectResources();
 
     backend_clients::ControllerClient* m_client;
     models::VersionTreeModel* m_versions;
@@ -68,6 +76,7 @@ private:
     models::UpdateProgressTracker* m_updates;
     models::UpdateHistoryModel* m_history;
     models::EventLogModel* m_log;
+    models::ResourceModel* m_resources;
     QHash<QString, int> m_lastPhase;  // per update id, to log phase changes once
     bool m_everConnected = false;
 };

@@ -19,11 +19,13 @@
 #include "app/embedded_controller.h"
 #include "app/language_manager.h"
 #include "app/theme.h"
+#include "models/resource_model.h"
 #include "models/topology_model.h"
 #include "models/version_tree_model.h"
 #include "widgets/connection_bar.h"
 #include "widgets/event_log_panel.h"
 #include "widgets/register_version_dialog.h"
+#include "widgets/resources_panel.h"
 #include "widgets/topology_view.h"
 #include "widgets/update_dialog.h"
 #include "widgets/update_history_panel.h"
@@ -103,6 +105,7 @@ MainWindow::~MainWindow()
     // Dialogs first: they may still reference the session's models.
     delete m_updateDialog.data();
     delete m_registerDialog.data();
+    delete m_resourceDialog.data();
     // The daemon goes before the session it reports to.
     delete m_embedded;
     // Panels go while this is still a MainWindow: a panel being destroyed
@@ -199,6 +202,8 @@ void MainWindow::buildPanels()
     m_historyPanel->setModel(m_session->history());
     m_eventLogPanel = new widgets::EventLogPanel(this);
     m_eventLogPanel->setModel(m_session->eventLog());
+    m_resourcesPanel = new widgets::ResourcesPanel(this);
+    m_resourcesPanel->setModel(m_session->resources());
 
     addDock(QStringLiteral("versionsDock"), tr("Version trees"), m_versionPanel,
             Qt::LeftDockWidgetArea);
@@ -210,6 +215,9 @@ void MainWindow::buildPanels()
                                Qt::BottomDockWidgetArea);
     tabifyDockWidget(progress, history);
     tabifyDockWidget(history, log);
+    QDockWidget* resources = addDock(QStringLiteral("resourcesDock"), tr("Resources"),
+                                     m_resourcesPanel, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(log, resources);
     progress->raise();
     wirePanels();
 }
@@ -253,6 +261,40 @@ void MainWindow::wirePanels()
     };
     connect(client, &backend_clients::ControllerClient::stateChanged, this, stale);
     stale(client->state());
+    wireResources();
+}
+
+void MainWindow::wireResources()
+{
+    using widgets::ResourcesPanel;
+    using Mode = widgets::ResourceYamlDialog::Mode;
+    connect(m_resourcesPanel, &ResourcesPanel::probeToggleRequested, m_session,
+            &ConsoleSession::setProbeEnabled);
+    connect(m_resourcesPanel, &ResourcesPanel::deleteRequested, m_session,
+            &ConsoleSession::deleteResource);
+    connect(m_resourcesPanel, &ResourcesPanel::editRequested, this,
+            [this](const QString& id) { openResourceYaml(id, Mode::Edit); });
+    connect(m_resourcesPanel, &ResourcesPanel::viewYamlRequested, this,
+            [this](const QString& id) { openResourceYaml(id, Mode::View); });
+    auto* client = m_session->client();
+    connect(client, &backend_clients::ControllerClient::stateChanged, m_resourcesPanel,
+            [this] { refreshResourceActions(); });
+    connect(client, &backend_clients::ControllerClient::serverInfoChanged, m_resourcesPanel,
+            [this] { refreshResourceActions(); });
+    refreshResourceActions();
+}
+
+// Acting on Resources needs the controller and an operator's token.
+void MainWindow::refreshResourceActions()
+{
+    auto* client = m_session->client();
+    const bool connected = client->state() == ConnectionState::Connected;
+    const bool isOperator = client->serverInfo().caller_role() == v1::ROLE_OPERATOR;
+    m_resourcesPanel->setStale(!connected && m_session->resources()->rowCount() > 0);
+    m_resourcesPanel->setActionsEnabled(
+        connected && isOperator,
+        !connected ? tr("The controller is unreachable.")
+                   : tr("Your token is a viewer's: it can read Resources, not change them."));
 }
 
 // --- menus -------------------------------------------------------------------
@@ -453,6 +495,71 @@ void MainWindow::openRegisterDialog(const QString& service, const QString& paren
                 });
             });
     dialog->open();
+}
+
+void MainWindow::openResourceYaml(const QString& id, widgets::ResourceYamlDialog::Mode mode)
+{
+    using widgets::ResourceYamlDialog;
+    if (m_resourceDialog) {
+        const bool same = m_resourceDialog->resourceId() == id && m_resourceDialog->mode() == mode;
+        // An edit in progress is never thrown away for another dialog.
+        const bool editing = m_resourceDialog->hasUnsavedEdit();
+        if (same || editing) {
+            m_resourceDialog->raise();
+            m_resourceDialog->activateWindow();
+            return;
+        }
+        m_resourceDialog->close();
+    }
+    auto* dialog = new ResourceYamlDialog(id, mode, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_resourceDialog = dialog;
+    connectResourceDialog(dialog);
+    // Reading stays beside the panel; an edit has the operator's attention.
+    if (mode == ResourceYamlDialog::Mode::Edit)
+        dialog->open();
+    else
+        dialog->show();
+    dialog->reload();
+}
+
+// The dialog asks (GetResource, UpdateResource); the answers go back to it
+// unless it was closed meanwhile.
+void MainWindow::connectResourceDialog(widgets::ResourceYamlDialog* dialog)
+{
+    using widgets::ResourceYamlDialog;
+    auto* client = m_session->client();
+    connect(dialog, &ResourceYamlDialog::reloadRequested, this,
+            [client, dialog = QPointer(dialog)](const QString& resourceId) {
+                client->getResource(resourceId, [dialog](const CallStatus& status,
+                                                         const v1::GetResourceResponse& r) {
+                    if (!dialog)
+                        return;
+                    if (status.ok())
+                        dialog->setYaml(q(r.yaml()), r.resource().resource_version());
+                    else
+                        dialog->setLoadError(status.toString());
+                });
+            });
+    connect(dialog, &ResourceYamlDialog::saveRequested, this,
+            [this, dialog = QPointer(dialog)](const v1::UpdateResourceRequest& request) {
+                m_session->updateResource(request, [this, dialog](const CallStatus& status) {
+                    if (!dialog)
+                        return;
+                    if (!status.ok()) {
+                        dialog->setSaveError(status.code, status.message);
+                        return;
+                    }
+                    statusBar()->showMessage(tr("Resource %1 saved").arg(dialog->resourceId()),
+                                             10000);
+                    dialog->accept();
+                });
+            });
+    connect(client, &backend_clients::ControllerClient::stateChanged, dialog,
+            [dialog](ConnectionState state) {
+                dialog->setConnected(state == ConnectionState::Connected);
+            });
+    dialog->setConnected(client->state() == ConnectionState::Connected);
 }
 
 void MainWindow::showConnectDialog()

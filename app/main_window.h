@@ -11,6 +11,7 @@
 
 #include "app/console_options.h"
 #include "widgets/register_version_dialog.h"
+#include "widgets/resource_yaml_dialog.h"
 #include "widgets/update_dialog.h"
 
 class QActionGroup;
@@ -20,6 +21,7 @@ class QLabel;
 namespace concord::widgets {
 class ConnectionBar;
 class EventLogPanel;
+class ResourcesPanel;
 class TopologyView;
 class UpdateHistoryPanel;
 class UpdateProgressPanel;
@@ -51,15 +53,19 @@ public:
     widgets::UpdateProgressPanel* updateProgressPanel() const { return m_progressPanel; }
     widgets::UpdateHistoryPanel* updateHistoryPanel() const { return m_historyPanel; }
     widgets::EventLogPanel* eventLogPanel() const { return m_eventLogPanel; }
+    widgets::ResourcesPanel* resourcesPanel() const { return m_resourcesPanel; }
     // The update dialog while it is open (tests drive it).
     widgets::UpdateDialog* updateDialog() const { return m_updateDialog; }
     widgets::RegisterVersionDialog* registerDialog() const { return m_registerDialog; }
+    widgets::ResourceYamlDialog* resourceDialog() const { return m_resourceDialog; }
 
     void setLanguage(const QString& language);
 
 public slots:
     void openUpdateDialog(const QString& service, const QString& targetVersion);
     void openRegisterDialog(const QString& service, const QString& parentVersion);
+    // A Resource's YAML, read-only or to edit (one dialog at a time).
+    void openResourceYaml(const QString& id, widgets::ResourceYamlDialog::Mode mode);
 
 signals:
     // Emitted once, after the window first painted (start-up benchmark).
@@ -78,6 +84,9 @@ private:
     void destroyPanels();
     void buildMenus();
     void wirePanels();
+    void wireResources();
+    void refreshResourceActions();
+    void connectResourceDialog(widgets::ResourceYamlDialog* dialog);
     QDockWidget* addDock(const QString& objectName, const QString& title, QWidget* content,
                          Qt::DockWidgetArea area);
     void retranslateUi();
@@ -98,9 +107,11 @@ private:
     widgets::UpdateProgressPanel* m_progressPanel = nullptr;
     widgets::UpdateHistoryPanel* m_historyPanel = nullptr;
     widgets::EventLogPanel* m_eventLogPanel = nullptr;
+    widgets::ResourcesPanel* m_resourcesPanel = nullptr;
     QList<QDockWidget*> m_docks;
     QPointer<widgets::UpdateDialog> m_updateDialog;
     QPointer<widgets::RegisterVersionDialog> m_registerDialog;
+    QPointer<widgets::ResourceYamlDialog> m_resourceDialog;
 
     QMenu* m_fileMenu = nullptr;
     QMenu* m_viewMenu = nullptr;

@@ -2,12 +2,14 @@
 // and saves the screenshots kept in docs/ (scripts/screenshots runs it under
 // Xvfb): the main window in the light and the dark palette, the update
 // dialog with its plan preview, an update while the old version drains, the
-// console in Chinese, and the console while its controller is gone.
+// console in Chinese, the console while its controller is gone, and the
+// Resources panel with the crash-looping probe selected.
 //
 //   concord-screenshot-tour OUTPUT_DIR
 #include <QApplication>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QDockWidget>
 #include <QLineSeries>
 #include <QPushButton>
 #include <QSettings>
@@ -22,10 +24,12 @@
 #include "app/embedded_controller.h"
 #include "app/main_window.h"
 #include "app/theme.h"
+#include "models/resource_model.h"
 #include "models/update_progress_tracker.h"
 #include "models/version_tree_filter_model.h"
 #include "models/version_tree_model.h"
 #include "widgets/phase_stepper.h"
+#include "widgets/resources_panel.h"
 #include "widgets/update_dialog.h"
 #include "widgets/update_progress_panel.h"
 #include "widgets/version_tree_panel.h"
@@ -56,6 +60,35 @@ bool save(QWidget* widget, const QDir& dir, const char* name)
     const QString path = dir.filePath(QString::fromLatin1(name));
     const bool ok = widget->grab().save(path);
     std::printf("%s %s\n", ok ? "saved" : "FAILED", qPrintable(path));
+    return ok;
+}
+
+// The Resources dock with the crash-looping probe selected (its conditions
+// and message in the details), then the progress dock in front again.
+bool saveResources(MainWindow& window, const QDir& dir)
+{
+    const QString id = QStringLiteral("purifier-lab-2");
+    auto* resources = window.session()->resources();
+    const bool degraded = waitFor(
+        [&] {
+            const int row = resources->rowOf(id);
+            return resources->isSynced() && row >= 0 &&
+                   resources->healthAt(row) == concord::models::ResourceHealth::Degraded;
+        },
+        20000);
+    auto* dock = window.findChild<QDockWidget*>(QStringLiteral("resourcesDock"));
+    if (!degraded || !dock)
+        return false;
+    // Floated and enlarged: every column and the whole details pane in view.
+    dock->raise();
+    dock->setFloating(true);
+    dock->resize(1400, 620);
+    window.resourcesPanel()->selectResource(id);
+    settle(500);
+    const bool ok = save(dock, dir, "resources.png");
+    dock->setFloating(false);
+    if (auto* progress = window.findChild<QDockWidget*>(QStringLiteral("progressDock")))
+        progress->raise();
     return ok;
 }
 
@@ -95,6 +128,8 @@ int main(int argc, char** argv)
         return fail("the mesh never arrived");
     settle(3000);  // a few topology refreshes and a laid-out graph
     save(&window, out, "main-window-light.png");
+    if (!saveResources(window, out))
+        return fail("the Resources never showed the crash-looping probe");
 
     window.openUpdateDialog(QStringLiteral("auth-service"), QStringLiteral("v2"));
     auto* dialog = window.updateDialog();

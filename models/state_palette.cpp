@@ -40,6 +40,39 @@ QString versionStateName(v1::VersionState state)
     }
 }
 
+QColor resourceHealthColor(ResourceHealth health)
+{
+    switch (health) {
+        case ResourceHealth::Available:
+            return versionStateColor(v1::VERSION_STATE_SERVING);
+        case ResourceHealth::Progressing:
+            return versionStateColor(v1::VERSION_STATE_DEPLOYING);
+        case ResourceHealth::Degraded:
+            return QColor(0xd3, 0x2f, 0x2f);
+        case ResourceHealth::Disabled:
+        case ResourceHealth::Unknown:
+            break;
+    }
+    return QColor(0x80, 0x80, 0x80);
+}
+
+QString resourceHealthName(ResourceHealth health)
+{
+    switch (health) {
+        case ResourceHealth::Available:
+            return QCoreApplication::translate("concord::models", "Available");
+        case ResourceHealth::Progressing:
+            return QCoreApplication::translate("concord::models", "Progressing");
+        case ResourceHealth::Degraded:
+            return QCoreApplication::translate("concord::models", "Degraded");
+        case ResourceHealth::Disabled:
+            return QCoreApplication::translate("concord::models", "Disabled");
+        case ResourceHealth::Unknown:
+            break;
+    }
+    return QCoreApplication::translate("concord::models", "Unknown");
+}
+
 QColor healthColor(double errorRatio)
 {
     if (errorRatio >= 0.05)

@@ -14,6 +14,19 @@ namespace concord::models {
 QColor versionStateColor(v1::VersionState state);
 QString versionStateName(v1::VersionState state);  // translated ("serving", "draining", …)
 
+// A Resource's status at a glance (ResourceModel): its conditions and probe
+// folded into one word, ordered by how much it asks for attention.
+enum class ResourceHealth
+{
+    Unknown,      // no status yet
+    Disabled,     // probe off, nothing runs
+    Available,    // probe running with the current spec
+    Progressing,  // being deployed, rolled or removed (or not observed yet)
+    Degraded,     // the probe failed
+};
+QColor resourceHealthColor(ResourceHealth health);  // grey, grey, green, blue, red
+QString resourceHealthName(ResourceHealth health);  // translated ("Available", …)
+
 // Edge / service health from the error ratio (0..1): green, amber, red.
 QColor healthColor(double errorRatio);
 
