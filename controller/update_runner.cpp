@@ -1130,16 +1130,16 @@ void UpdateRunner::Impl::replayFinished()
         filter.before = page->nextBefore;
     }
     const MeshState mesh = driver.mesh();
-    std::vector<std::shared_ptr<Run>> runs;
+    std::vector<std::shared_ptr<Run>> replayed;
     for (const auto& [service, record] : last) {
         if (record.state != UpdateState::Completed && record.state != UpdateState::ForceRetired)
             continue;
         auto run = finishedRun(record, mesh);
         if (run && driver.deploy(service, record.toVersion))
-            runs.push_back(run);
+            replayed.push_back(run);
     }
-    waitReady(runs);
-    for (const std::shared_ptr<Run>& run : runs) {
+    waitReady(replayed);
+    for (const std::shared_ptr<Run>& run : replayed) {
         const UpdateTarget& t = run->target;
         if (!applyShape(*run, ruleShape(run->strategy, Step{RunPhase::Retire})))
             continue;
