@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "app/orchestration_session.h"
 #include "models/event_log_model.h"
 #include "models/resource_model.h"
 #include "models/state_palette.h"
@@ -48,7 +49,8 @@ ConsoleSession::ConsoleSession(QObject* parent)
       m_updates(new models::UpdateProgressTracker(this)),
       m_history(new models::UpdateHistoryModel(this)),
       m_log(new models::EventLogModel(this)),
-      m_resources(new models::ResourceModel(this))
+      m_resources(new models::ResourceModel(this)),
+      m_orchestration(new OrchestrationSession(this))
 {
     using backend_clients::ControllerClient;
     connect(m_client, &ControllerClient::stateChanged, this, &ConsoleSession::onStateChanged);

@@ -20,6 +20,8 @@ class VersionTreeModel;
 
 namespace concord::app {
 
+class OrchestrationSession;
+
 class ConsoleSession final : public QObject
 {
     Q_OBJECT
@@ -36,6 +38,8 @@ public:
     models::UpdateHistoryModel* history() const { return m_history; }
     models::EventLogModel* eventLog() const { return m_log; }
     models::ResourceModel* resources() const { return m_resources; }
+    // The resource orchestrator's REST API (DESIGN.md §8), beside the gRPC one.
+    OrchestrationSession* orchestration() const { return m_orchestration; }
 
     // Operator actions: each is logged, and its outcome too.
     void startUpdate(
@@ -77,6 +81,7 @@ private:
     models::UpdateHistoryModel* m_history;
     models::EventLogModel* m_log;
     models::ResourceModel* m_resources;
+    OrchestrationSession* m_orchestration;
     QHash<QString, int> m_lastPhase;  // per update id, to log phase changes once
     bool m_everConnected = false;
 };

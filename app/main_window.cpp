@@ -18,12 +18,14 @@
 #include "app/console_session.h"
 #include "app/embedded_controller.h"
 #include "app/language_manager.h"
+#include "app/orchestration_session.h"
 #include "app/theme.h"
 #include "models/resource_model.h"
 #include "models/topology_model.h"
 #include "models/version_tree_model.h"
 #include "widgets/connection_bar.h"
 #include "widgets/event_log_panel.h"
+#include "widgets/orchestration_panel.h"
 #include "widgets/register_version_dialog.h"
 #include "widgets/resources_panel.h"
 #include "widgets/topology_view.h"
@@ -218,6 +220,11 @@ void MainWindow::buildPanels()
     QDockWidget* resources = addDock(QStringLiteral("resourcesDock"), tr("Resources"),
                                      m_resourcesPanel, Qt::BottomDockWidgetArea);
     tabifyDockWidget(log, resources);
+    m_orchestrationPanel = new widgets::OrchestrationPanel(this);
+    QDockWidget* orchestration = addDock(QStringLiteral("orchestrationDock"), tr("Orchestration"),
+                                         m_orchestrationPanel, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(resources, orchestration);
+    m_session->orchestration()->attach(m_orchestrationPanel);
     progress->raise();
     wirePanels();
 }

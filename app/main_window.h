@@ -21,6 +21,7 @@ class QLabel;
 namespace concord::widgets {
 class ConnectionBar;
 class EventLogPanel;
+class OrchestrationPanel;
 class ResourcesPanel;
 class TopologyView;
 class UpdateHistoryPanel;
@@ -54,6 +55,7 @@ public:
     widgets::UpdateHistoryPanel* updateHistoryPanel() const { return m_historyPanel; }
     widgets::EventLogPanel* eventLogPanel() const { return m_eventLogPanel; }
     widgets::ResourcesPanel* resourcesPanel() const { return m_resourcesPanel; }
+    widgets::OrchestrationPanel* orchestrationPanel() const { return m_orchestrationPanel; }
     // The update dialog while it is open (tests drive it).
     widgets::UpdateDialog* updateDialog() const { return m_updateDialog; }
     widgets::RegisterVersionDialog* registerDialog() const { return m_registerDialog; }
@@ -108,6 +110,7 @@ private:
     widgets::UpdateHistoryPanel* m_historyPanel = nullptr;
     widgets::EventLogPanel* m_eventLogPanel = nullptr;
     widgets::ResourcesPanel* m_resourcesPanel = nullptr;
+    widgets::OrchestrationPanel* m_orchestrationPanel = nullptr;
     QList<QDockWidget*> m_docks;
     QPointer<widgets::UpdateDialog> m_updateDialog;
     QPointer<widgets::RegisterVersionDialog> m_registerDialog;

@@ -2,14 +2,18 @@
 // and saves the screenshots kept in docs/ (scripts/screenshots runs it under
 // Xvfb): the main window in the light and the dark palette, the update
 // dialog with its plan preview, an update while the old version drains, the
-// console in Chinese, the console while its controller is gone, and the
-// Resources panel with the crash-looping probe selected.
+// console in Chinese, the console while its controller is gone, the
+// Resources panel with the crash-looping probe selected, and the
+// Orchestration panel while a re-orchestration starts its pods.
 //
 //   concord-screenshot-tour OUTPUT_DIR
 #include <QApplication>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QDockWidget>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
 #include <QLineSeries>
 #include <QPushButton>
 #include <QSettings>
@@ -23,11 +27,13 @@
 #include "app/console_session.h"
 #include "app/embedded_controller.h"
 #include "app/main_window.h"
+#include "app/orchestration_session.h"
 #include "app/theme.h"
 #include "models/resource_model.h"
 #include "models/update_progress_tracker.h"
 #include "models/version_tree_filter_model.h"
 #include "models/version_tree_model.h"
+#include "widgets/orchestration_panel.h"
 #include "widgets/phase_stepper.h"
 #include "widgets/resources_panel.h"
 #include "widgets/update_dialog.h"
@@ -92,6 +98,62 @@ bool saveResources(MainWindow& window, const QDir& dir)
     return ok;
 }
 
+// Typed like an operator would (a programmatic setText is not an edit, and
+// the next poll would refill the field).
+void typeInto(QLineEdit* edit, const QString& text)
+{
+    edit->selectAll();
+    for (const QChar c : text) {
+        QKeyEvent press(QEvent::KeyPress, 0, Qt::NoModifier, QString(c));
+        QCoreApplication::sendEvent(edit, &press);
+    }
+}
+
+// The Orchestration dock, floated: Things re-orchestrated over 26 instances
+// while the new pods start (progress, Pending rows), a runIn lookup with its
+// row selected, and a rejected maxInstances with its range.
+bool saveOrchestration(MainWindow& window, const QDir& dir)
+{
+    auto* dock = window.findChild<QDockWidget*>(QStringLiteral("orchestrationDock"));
+    auto* page = window.orchestrationPanel()->page(QStringLiteral("thing"));
+    if (!dock || !page)
+        return false;
+    dock->raise();
+    dock->setFloating(true);
+    dock->resize(1080, 470);
+    const auto ready = [page] {
+        return page->orchestration() && page->orchestration()->state == QLatin1String("Ready");
+    };
+    if (!waitFor(ready, 20000))
+        return false;
+    page->setConfirmer([](const QString&, const QString&) { return true; });
+    const auto field = [page](const char* name) {
+        return page->findChild<QLineEdit*>(QLatin1String(name));
+    };
+    typeInto(field("initInstances"), QStringLiteral("5"));
+    typeInto(field("maxInstances"), QStringLiteral("50"));
+    typeInto(field("resourcePerInstance"), QStringLiteral("200"));
+    auto* session = window.session()->orchestration();
+    bool answered = false;
+    QObject::connect(session, &concord::app::OrchestrationSession::orchestrateFinished, dock,
+                     [&answered] { answered = true; });
+    page->findChild<QPushButton*>(QStringLiteral("reorchestrateButton"))->click();
+    if (!waitFor([&] { return answered; }, 10000))
+        return false;
+    typeInto(field("runInResourceId"), QStringLiteral("thing-02042"));
+    page->findChild<QPushButton*>(QStringLiteral("runInFind"))->click();
+    auto* result = page->findChild<QLabel*>(QStringLiteral("runInResult"));
+    waitFor([result] { return result->text().contains(QLatin1String("runs in")); }, 5000);
+    typeInto(field("maxInstances"), QStringLiteral("2"));
+    settle(200);
+    const bool ok = save(dock, dir, "orchestration.png");
+    waitFor(ready, 20000);
+    dock->setFloating(false);
+    if (auto* progress = window.findChild<QDockWidget*>(QStringLiteral("progressDock")))
+        progress->raise();
+    return ok;
+}
+
 int fail(const char* what)
 {
     std::fprintf(stderr, "concord-screenshot-tour: %s\n", what);
@@ -130,6 +192,8 @@ int main(int argc, char** argv)
     save(&window, out, "main-window-light.png");
     if (!saveResources(window, out))
         return fail("the Resources never showed the crash-looping probe");
+    if (!saveOrchestration(window, out))
+        return fail("the Orchestration panel never re-orchestrated");
 
     window.openUpdateDialog(QStringLiteral("auth-service"), QStringLiteral("v2"));
     auto* dialog = window.updateDialog();
