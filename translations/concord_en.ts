@@ -24,6 +24,75 @@
             <numerusform>Update %1 force-retired; %n transactions may have seen two versions</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Resources: %n resource(s)</source>
+        <translation>
+            <numerusform>Resources: %n resource</numerusform>
+            <numerusform>Resources: %n resources</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>concord::app::OrchestrationSession</name>
+    <message numerus="yes">
+        <source>The orchestration of %1 is ready: %n instance(s) running</source>
+        <translation>
+            <numerusform>The orchestration of %1 is ready: %n instance running</numerusform>
+            <numerusform>The orchestration of %1 is ready: %n instances running</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>concord::models::OrchestrationInstanceModel</name>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… and %n more</numerusform>
+            <numerusform>… and %n more</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n resource(s):</source>
+        <translation>
+            <numerusform>%n resource:</numerusform>
+            <numerusform>%n resources:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The instance reloaded its resource set %n time(s)</source>
+        <translation>
+            <numerusform>The instance reloaded its resource set %n time</numerusform>
+            <numerusform>The instance reloaded its resource set %n times</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Pod %1: %2; recreated %n time(s)</source>
+        <translation>
+            <numerusform>Pod %1: %2; recreated %n time</numerusform>
+            <numerusform>Pod %1: %2; recreated %n times</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n s ago</source>
+        <translation>
+            <numerusform>%n s ago</numerusform>
+            <numerusform>%n s ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min ago</source>
+        <translation>
+            <numerusform>%n min ago</numerusform>
+            <numerusform>%n min ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n h ago</source>
+        <translation>
+            <numerusform>%n h ago</numerusform>
+            <numerusform>%n h ago</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>concord::widgets::ConnectionBar</name>
@@ -32,6 +101,68 @@
         <translation>
             <numerusform>Reconnecting in %n s — %1</numerusform>
             <numerusform>Reconnecting in %n s — %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>concord::widgets::OrchestrationPage</name>
+    <message numerus="yes">
+        <source>Plan: %1 over %n instance(s) of at most %2 each</source>
+        <translation>
+            <numerusform>Plan: %1 over %n instance of at most %2 each</numerusform>
+            <numerusform>Plan: %1 over %n instances of at most %2 each</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Re-orchestrate the %1 over %n instance(s) of at most %2 each?</source>
+        <translation>
+            <numerusform>Re-orchestrate the %1 over %n instance of at most %2 each?</numerusform>
+            <numerusform>Re-orchestrate the %1 over %n instances of at most %2 each?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln thing(s)</source>
+        <translation>
+            <numerusform>%Ln thing</numerusform>
+            <numerusform>%Ln things</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln rule(s)</source>
+        <translation>
+            <numerusform>%Ln rule</numerusform>
+            <numerusform>%Ln rules</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln resource(s)</source>
+        <translation>
+            <numerusform>%Ln resource</numerusform>
+            <numerusform>%Ln resources</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n instance(s)</source>
+        <translation>
+            <numerusform>%n instance</numerusform>
+            <numerusform>%n instances</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>concord::widgets::ResourcesPanel</name>
+    <message numerus="yes">
+        <source>%n resource(s)</source>
+        <translation>
+            <numerusform>%n resource</numerusform>
+            <numerusform>%n resources</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n resource(s)</source>
+        <translation>
+            <numerusform>%1 of %n resource</numerusform>
+            <numerusform>%1 of %n resources</numerusform>
         </translation>
     </message>
 </context>

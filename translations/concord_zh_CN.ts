@@ -223,6 +223,48 @@
         <source>Rules exported to %1</source>
         <translation>规则已导出到 %1</translation>
     </message>
+    <message numerus="yes">
+        <source>Resources: %n resource(s)</source>
+        <translation>
+            <numerusform>资源：%n 个资源</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Resource %1: %2 → %3</source>
+        <translation>资源 %1：%2 → %3</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>Enable the probe of resource %1</source>
+        <translation>启用资源 %1 的探针</translation>
+    </message>
+    <message>
+        <source>Disable the probe of resource %1</source>
+        <translation>禁用资源 %1 的探针</translation>
+    </message>
+    <message>
+        <source>Resource %1 at generation %2</source>
+        <translation>资源 %1 现为第 %2 代</translation>
+    </message>
+    <message>
+        <source>Delete resource %1</source>
+        <translation>删除资源 %1</translation>
+    </message>
+    <message>
+        <source>Resource %1 deleted</source>
+        <translation>已删除资源 %1</translation>
+    </message>
+    <message>
+        <source>Update resource %1</source>
+        <translation>更新资源 %1</translation>
+    </message>
+    <message>
+        <source>Resource %1 updated to generation %2</source>
+        <translation>资源 %1 已更新到第 %2 代</translation>
+    </message>
 </context>
 <context>
     <name>concord::app::EmbeddedController</name>
@@ -408,6 +450,75 @@
     <message>
         <source>&lt;h3&gt;Concord %1&lt;/h3&gt;&lt;p&gt;Version-consistent dynamic updates of microservices on Kubernetes and Istio: no request ever sees two versions of one service.&lt;/p&gt;&lt;p&gt;Controller: %2 (concordd %3, API %4)&lt;/p&gt;&lt;p&gt;Qt %5&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Concord %1&lt;/h3&gt;&lt;p&gt;基于 Kubernetes 和 Istio 的微服务版本一致性动态更新：任何请求都不会同时看到同一服务的两个版本。&lt;/p&gt;&lt;p&gt;控制器：%2（concordd %3，API %4）&lt;/p&gt;&lt;p&gt;Qt %5&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Resources</source>
+        <translation>资源</translation>
+    </message>
+    <message>
+        <source>Orchestration</source>
+        <translation>编排</translation>
+    </message>
+    <message>
+        <source>The controller is unreachable.</source>
+        <translation>无法连接控制器。</translation>
+    </message>
+    <message>
+        <source>Your token is a viewer&apos;s: it can read Resources, not change them.</source>
+        <translation>您的令牌属于只读用户：只能读取资源，不能修改。</translation>
+    </message>
+    <message>
+        <source>Resource %1 saved</source>
+        <translation>资源 %1 已保存</translation>
+    </message>
+</context>
+<context>
+    <name>concord::app::OrchestrationSession</name>
+    <message>
+        <source>not connected to a controller</source>
+        <translation>未连接到控制器</translation>
+    </message>
+    <message>
+        <source>the controller serves no orchestrator API</source>
+        <translation>控制器未提供编排器 API</translation>
+    </message>
+    <message>
+        <source>Orchestrator API at %1</source>
+        <translation>编排器 API 位于 %1</translation>
+    </message>
+    <message>
+        <source>the controller is unreachable</source>
+        <translation>无法连接控制器</translation>
+    </message>
+    <message>
+        <source>The orchestration of %1 reads again</source>
+        <translation>已恢复读取 %1 的编排</translation>
+    </message>
+    <message>
+        <source>Reading the orchestration of %1 failed: %2</source>
+        <translation>读取 %1 的编排失败：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>The orchestration of %1 is ready: %n instance(s) running</source>
+        <translation>
+            <numerusform>%1 的编排已就绪：%n 个实例正在运行</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Instance %1 was recreated (pod %2)</source>
+        <translation>实例 %1 已重建（Pod %2）</translation>
+    </message>
+    <message>
+        <source>Re-orchestrate %1: initInstances %2, maxInstances %3, resourcePerInstance %4</source>
+        <translation>重新编排 %1：initInstances %2，maxInstances %3，resourcePerInstance %4</translation>
+    </message>
+    <message>
+        <source>Re-orchestration of %1 started</source>
+        <translation>%1 的重新编排已开始</translation>
+    </message>
+    <message>
+        <source>Re-orchestration of %1 refused: %2</source>
+        <translation>%1 的重新编排被拒绝：%2</translation>
     </message>
 </context>
 <context>
@@ -607,6 +718,26 @@
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
+    <message>
+        <source>Available</source>
+        <translation>可用</translation>
+    </message>
+    <message>
+        <source>Progressing</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>Degraded</source>
+        <translation>已降级</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>已禁用</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
 </context>
 <context>
     <name>concord::models::EventLogModel</name>
@@ -668,6 +799,257 @@
     <message>
         <source>Lock</source>
         <translation>锁定</translation>
+    </message>
+</context>
+<context>
+    <name>concord::models::OrchestrationInstanceModel</name>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1: %2%3</source>
+        <translation>%1：%2%3</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>%1 of %2 resource slots used (%3 %)</source>
+        <translation>已使用 %1 / %2 个资源槽位（%3 %）</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… 还有 %n 个</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n resource(s):</source>
+        <translation>
+            <numerusform>%n 个资源：</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The instance reloaded its resource set %n time(s)</source>
+        <translation>
+            <numerusform>该实例已重新加载其资源集 %n 次</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Last heartbeat %1: missed the %2 s window, the orchestrator recreates the instance</source>
+        <translation>上次心跳：%1；已超出 %2 秒的时间窗口，编排器将重建该实例</translation>
+    </message>
+    <message>
+        <source>Last heartbeat %1</source>
+        <translation>上次心跳：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Pod %1: %2; recreated %n time(s)</source>
+        <translation>
+            <numerusform>Pod %1：%2；已重建 %n 次</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Instance</source>
+        <translation>实例</translation>
+    </message>
+    <message>
+        <source>Used / count</source>
+        <translation>已用 / 容量</translation>
+    </message>
+    <message>
+        <source>Resources</source>
+        <translation>资源</translation>
+    </message>
+    <message>
+        <source>Reloads</source>
+        <translation>重载次数</translation>
+    </message>
+    <message>
+        <source>Heartbeat</source>
+        <translation>心跳</translation>
+    </message>
+    <message>
+        <source>Pod</source>
+        <translation>Pod</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n s ago</source>
+        <translation>
+            <numerusform>%n s 前</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min ago</source>
+        <translation>
+            <numerusform>%n min 前</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n h ago</source>
+        <translation>
+            <numerusform>%n h 前</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation>已成功</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+</context>
+<context>
+    <name>concord::models::OrchestrationParameters</name>
+    <message>
+        <source>%1–maxInstances</source>
+        <translation>%1–maxInstances</translation>
+    </message>
+    <message>
+        <source>%1–%2</source>
+        <translation>%1–%2</translation>
+    </message>
+    <message>
+        <source>initInstances: the fewest instances to spread the resources over, %1 to maxInstances. With fewer resources than that many instances would need, each instance gets an equal share. Empty: %2, or maxInstances when that is smaller.</source>
+        <translation>initInstances：分摊资源的最少实例数，取值 %1 到 maxInstances。若资源数量不足以填满这么多实例，则每个实例平均分配。留空：%2；若 maxInstances 更小，则为 maxInstances。</translation>
+    </message>
+    <message>
+        <source>maxInstances: the most instances (pods) the orchestrator may create, %1 to %2. If the resources need more, the orchestration is refused.</source>
+        <translation>maxInstances：编排器最多可创建的实例（Pod）数，取值 %1 到 %2。若资源需要更多实例，编排将被拒绝。</translation>
+    </message>
+    <message>
+        <source>resourcePerInstance: how many resources one instance takes at most, %1 to %2. The orchestrator plans count / resourcePerInstance + 1 instances.</source>
+        <translation>resourcePerInstance：单个实例最多承载的资源数，取值 %1 到 %2。编排器计划创建 count / resourcePerInstance + 1 个实例。</translation>
+    </message>
+    <message>
+        <source>%1 must be between %2 and maxInstances, got %3</source>
+        <translation>%1 必须介于 %2 与 maxInstances 之间，实际为 %3</translation>
+    </message>
+    <message>
+        <source>%1 must be between %2 and maxInstances (%3), got %4</source>
+        <translation>%1 必须介于 %2 与 maxInstances（%3）之间，实际为 %4</translation>
+    </message>
+    <message>
+        <source>%1 must be between %2 and %3, got %4</source>
+        <translation>%1 必须介于 %2 与 %3 之间，实际为 %4</translation>
+    </message>
+    <message>
+        <source>%1 is required (%2)</source>
+        <translation>%1 为必填项（%2）</translation>
+    </message>
+    <message>
+        <source>%1 must be a whole number (%2), got &quot;%3&quot;</source>
+        <translation>%1 必须是整数（%2），实际为“%3”</translation>
+    </message>
+    <message>
+        <source>require instances more than the max: %1/%2</source>
+        <translation>所需实例数超过上限：%1/%2</translation>
+    </message>
+</context>
+<context>
+    <name>concord::models::ResourceModel</name>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 m</source>
+        <translation>%1 m</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1 d</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>%1/%2</source>
+        <translation>%1/%2</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Probe</source>
+        <translation>探针</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Probe phase</source>
+        <translation>探针阶段</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>房间</translation>
+    </message>
+    <message>
+        <source>Generation</source>
+        <translation>代次</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>存在时间</translation>
     </message>
 </context>
 <context>
@@ -899,6 +1281,200 @@
     </message>
 </context>
 <context>
+    <name>concord::widgets::OrchestrationPage</name>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Orchestrating</source>
+        <translation>编排中</translation>
+    </message>
+    <message>
+        <source>Not orchestrated</source>
+        <translation>未编排</translation>
+    </message>
+    <message>
+        <source>initInstances</source>
+        <translation>initInstances</translation>
+    </message>
+    <message>
+        <source>maxInstances</source>
+        <translation>maxInstances</translation>
+    </message>
+    <message>
+        <source>resourcePerInstance</source>
+        <translation>resourcePerInstance</translation>
+    </message>
+    <message>
+        <source>Re-orchestrate…</source>
+        <translation>重新编排…</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation>已用</translation>
+    </message>
+    <message>
+        <source>Free</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>instance (%1-N)</source>
+        <translation>实例（%1-N）</translation>
+    </message>
+    <message>
+        <source>resources</source>
+        <translation>资源</translation>
+    </message>
+    <message>
+        <source>Load per instance: resources used of its capacity</source>
+        <translation>每个实例的负载：已用资源 / 容量</translation>
+    </message>
+    <message>
+        <source>Which instance runs resource</source>
+        <translation>查询运行资源的实例</translation>
+    </message>
+    <message>
+        <source>a %1 id</source>
+        <translation>%1 的 ID</translation>
+    </message>
+    <message>
+        <source>A resource id; the orchestrator names the instance it is placed on</source>
+        <translation>资源 ID；编排器会给出该资源所在的实例</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>e.g. %1</source>
+        <translation>例如 %1</translation>
+    </message>
+    <message>
+        <source>Re-orchestration started</source>
+        <translation>重新编排已开始</translation>
+    </message>
+    <message>
+        <source>Re-orchestration refused: %1</source>
+        <translation>重新编排被拒绝：%1</translation>
+    </message>
+    <message>
+        <source>%1 runs in %2</source>
+        <translation>%1 运行在 %2 上</translation>
+    </message>
+    <message>
+        <source>%1 runs in %2 (not in the table yet)</source>
+        <translation>%1 运行在 %2 上（尚未出现在表格中）</translation>
+    </message>
+    <message>
+        <source>(%1)</source>
+        <translation>（%1）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Plan: %1 over %n instance(s) of at most %2 each</source>
+        <translation>
+            <numerusform>计划：%1 分布在 %n 个实例上，每个实例最多 %2 个</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The orchestrator would refuse this: %1</source>
+        <translation>编排器将拒绝此设置：%1</translation>
+    </message>
+    <message>
+        <source>No orchestrator: %1</source>
+        <translation>没有可用的编排器：%1</translation>
+    </message>
+    <message>
+        <source>Correct the parameters first</source>
+        <translation>请先更正参数</translation>
+    </message>
+    <message>
+        <source>Spread the %1 resources over fresh instances with these parameters</source>
+        <translation>按这些参数将 %1 资源分布到新的实例上</translation>
+    </message>
+    <message numerus="yes">
+        <source>Re-orchestrate the %1 over %n instance(s) of at most %2 each?</source>
+        <translation>
+            <numerusform>将 %1 重新编排到 %n 个实例上，每个实例最多 %2 个？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Re-orchestrate the %1 resources with initInstances %2, maxInstances %3 and resourcePerInstance %4?</source>
+        <translation>以 initInstances %2、maxInstances %3 和 resourcePerInstance %4 重新编排 %1 资源？</translation>
+    </message>
+    <message>
+        <source>Every instance reloads its resources; new pods start Pending, and the orchestration is Orchestrating until each has sent its first heartbeat.</source>
+        <translation>每个实例都会重新加载其资源；新的 Pod 以“等待中”状态启动，编排将保持“编排中”，直到每个 Pod 都发送了第一次心跳。</translation>
+    </message>
+    <message>
+        <source>Re-orchestrate</source>
+        <translation>重新编排</translation>
+    </message>
+    <message>
+        <source>Re-orchestrating…</source>
+        <translation>正在重新编排…</translation>
+    </message>
+    <message>
+        <source>Looking up %1…</source>
+        <translation>正在查找 %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln thing(s)</source>
+        <translation>
+            <numerusform>%Ln 个事物</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln rule(s)</source>
+        <translation>
+            <numerusform>%Ln 条规则</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln resource(s)</source>
+        <translation>
+            <numerusform>%Ln 个资源</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No orchestration read yet.</source>
+        <translation>尚未读取编排。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n instance(s)</source>
+        <translation>
+            <numerusform>%n 个实例</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>last orchestrated %1</source>
+        <translation>上次编排于 %1</translation>
+    </message>
+    <message>
+        <source>Could not read the orchestration: %1</source>
+        <translation>无法读取编排：%1</translation>
+    </message>
+    <message>
+        <source>%1 / %2 instances ready</source>
+        <translation>%1 / %2 个实例已就绪</translation>
+    </message>
+</context>
+<context>
+    <name>concord::widgets::OrchestrationPanel</name>
+    <message>
+        <source>Things</source>
+        <translation>事物</translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation>规则</translation>
+    </message>
+</context>
+<context>
     <name>concord::widgets::PhaseStepper</name>
     <message>
         <source>entered %1, current</source>
@@ -978,6 +1554,284 @@
     <message>
         <source>Not registered: %1</source>
         <translation>未注册：%1</translation>
+    </message>
+</context>
+<context>
+    <name>concord::widgets::ResourceYamlDialog</name>
+    <message>
+        <source>Edit resource %1</source>
+        <translation>编辑资源 %1</translation>
+    </message>
+    <message>
+        <source>Resource %1</source>
+        <translation>资源 %1</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>The controller is unreachable. Your text is kept; Save is possible again once it is back.</source>
+        <translation>无法连接控制器。您的文本已保留；控制器恢复后即可再次点击“保存”。</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>重新加载</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Could not load the resource: %1</source>
+        <translation>无法加载资源：%1</translation>
+    </message>
+    <message>
+        <source>The controller refused the manifest: %1</source>
+        <translation>控制器拒绝了该清单：%1</translation>
+    </message>
+    <message>
+        <source>%1 changed since you opened it. Reload to edit the current version (this discards your changes; copy them first to keep them).</source>
+        <translation>%1 在您打开后已被更改。请点击“重新加载”以编辑当前版本（这会丢弃您的更改；如需保留，请先复制）。</translation>
+    </message>
+    <message>
+        <source>%1 no longer exists: it was deleted since you opened it.</source>
+        <translation>%1 已不存在：它在您打开后已被删除。</translation>
+    </message>
+    <message>
+        <source>Could not save: %1</source>
+        <translation>无法保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>concord::widgets::ResourcesPanel</name>
+    <message>
+        <source>Available</source>
+        <translation>Available</translation>
+    </message>
+    <message>
+        <source>Progressing</source>
+        <translation>Progressing</translation>
+    </message>
+    <message>
+        <source>Degraded</source>
+        <translation>Degraded</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>Unknown</translation>
+    </message>
+    <message>
+        <source>True</source>
+        <translation>True</translation>
+    </message>
+    <message>
+        <source>False</source>
+        <translation>False</translation>
+    </message>
+    <message>
+        <source>Controller unreachable: showing the last known resources.</source>
+        <translation>无法连接控制器：显示最近已知的资源。</translation>
+    </message>
+    <message>
+        <source>Filter by id</source>
+        <translation>按 ID 筛选</translation>
+    </message>
+    <message>
+        <source>All kinds</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>Spec</source>
+        <translation>规约</translation>
+    </message>
+    <message>
+        <source>Attributes:</source>
+        <translation>属性：</translation>
+    </message>
+    <message>
+        <source>Where:</source>
+        <translation>位置：</translation>
+    </message>
+    <message>
+        <source>When:</source>
+        <translation>时间：</translation>
+    </message>
+    <message>
+        <source>Probe</source>
+        <translation>探针</translation>
+    </message>
+    <message>
+        <source>Image:</source>
+        <translation>镜像：</translation>
+    </message>
+    <message>
+        <source>Command:</source>
+        <translation>命令：</translation>
+    </message>
+    <message>
+        <source>Arguments:</source>
+        <translation>参数：</translation>
+    </message>
+    <message>
+        <source>Enabled:</source>
+        <translation>已启用：</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Generation:</source>
+        <translation>代次：</translation>
+    </message>
+    <message>
+        <source>Probe Deployment:</source>
+        <translation>探针 Deployment：</translation>
+    </message>
+    <message>
+        <source>Phase:</source>
+        <translation>阶段：</translation>
+    </message>
+    <message>
+        <source>Message:</source>
+        <translation>消息：</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>条件</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Last transition</source>
+        <translation>上次转换时间</translation>
+    </message>
+    <message>
+        <source>Enable probe</source>
+        <translation>启用探针</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>View YAML</source>
+        <translation>查看 YAML</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n resource(s)</source>
+        <translation>
+            <numerusform>%n 个资源</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n resource(s)</source>
+        <translation>
+            <numerusform>%n 个资源中的 %1 个</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&quot;color:%1&quot;&gt;●&lt;/span&gt; &lt;b&gt;%2&lt;/b&gt;%3</source>
+        <translation>&lt;span style=&quot;color:%1&quot;&gt;●&lt;/span&gt; &lt;b&gt;%2&lt;/b&gt;%3</translation>
+    </message>
+    <message>
+        <source> — %1</source>
+        <translation> — %1</translation>
+    </message>
+    <message>
+        <source>observed %1 of %2 — the controller has not caught up yet</source>
+        <translation>已观测 %1（当前 %2）— 控制器尚未跟上最新变更</translation>
+    </message>
+    <message>
+        <source>observed %1 of %2</source>
+        <translation>已观测 %1（当前 %2）</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>%1 (spec %2)</source>
+        <translation>%1（规约 %2）</translation>
+    </message>
+    <message>
+        <source>%1 = %2</source>
+        <translation>%1 = %2</translation>
+    </message>
+    <message>
+        <source>site %1</source>
+        <translation>站点 %1</translation>
+    </message>
+    <message>
+        <source>room %1</source>
+        <translation>房间 %1</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>always</source>
+        <translation>始终</translation>
+    </message>
+    <message>
+        <source>%1–%2</source>
+        <translation>%1–%2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Select a resource to see its spec and status.</source>
+        <translation>选择一个资源以查看其规约和状态。</translation>
+    </message>
+    <message>
+        <source>Disable probe</source>
+        <translation>禁用探针</translation>
+    </message>
+    <message>
+        <source>Delete resource</source>
+        <translation>删除资源</translation>
+    </message>
+    <message>
+        <source>Delete the resource %1? Its probe Deployment is deleted with it.</source>
+        <translation>删除资源 %1？其探针 Deployment 也将一并删除。</translation>
     </message>
 </context>
 <context>
