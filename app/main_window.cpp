@@ -291,7 +291,7 @@ void MainWindow::wireResources()
     refreshResourceActions();
 }
 
-// Acting on Resources needs the controller and an operator's token.
+// Acting on Resources, and re-orchestrating, needs the controller and an operator's token.
 void MainWindow::refreshResourceActions()
 {
     auto* client = m_session->client();
@@ -302,6 +302,11 @@ void MainWindow::refreshResourceActions()
         connected && isOperator,
         !connected ? tr("The controller is unreachable.")
                    : tr("Your token is a viewer's: it can read Resources, not change them."));
+    // Unreachable is the orchestration session's to say (setAvailable).
+    if (m_orchestrationPanel)
+        m_orchestrationPanel->setMayOrchestrate(
+            !connected || isOperator,
+            tr("Your token is a viewer's: it can look at orchestrations, not re-orchestrate."));
 }
 
 // --- menus -------------------------------------------------------------------

@@ -471,6 +471,10 @@
         <source>Resource %1 saved</source>
         <translation>资源 %1 已保存</translation>
     </message>
+    <message>
+        <source>Your token is a viewer&apos;s: it can look at orchestrations, not re-orchestrate.</source>
+        <translation>您的令牌属于只读用户：只能查看编排，不能重新编排。</translation>
+    </message>
 </context>
 <context>
     <name>concord::app::OrchestrationSession</name>

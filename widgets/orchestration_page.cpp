@@ -462,12 +462,21 @@ void OrchestrationPage::refreshPlanPreview()
              : tr("The orchestrator would refuse this: %1").arg(error));
 }
 
+void OrchestrationPage::setMayOrchestrate(bool may, const QString& whyNot)
+{
+    m_mayOrchestrate = may;
+    m_whyNotOrchestrate = may ? QString() : whyNot;
+    refreshActions();
+}
+
 void OrchestrationPage::refreshActions()
 {
     const bool valid = parameters().has_value();
-    m_orchestrate->setEnabled(m_available && valid && !m_posting);
+    m_orchestrate->setEnabled(m_available && m_mayOrchestrate && valid && !m_posting);
     if (!m_available)
         m_orchestrate->setToolTip(tr("No orchestrator: %1").arg(m_unavailableReason));
+    else if (!m_mayOrchestrate)
+        m_orchestrate->setToolTip(m_whyNotOrchestrate);
     else if (!valid)
         m_orchestrate->setToolTip(tr("Correct the parameters first"));
     else

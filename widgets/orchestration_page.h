@@ -61,6 +61,8 @@ public:
     void setPollError(const backend_clients::RestStatus& status);
     // Without an orchestrator (disconnected, or none served) nothing can be asked.
     void setAvailable(bool available, const QString& reason);
+    // Re-orchestrating needs an operator's token; a viewer may still look.
+    void setMayOrchestrate(bool may, const QString& whyNot = {});
     // The answer to orchestrateRequested.
     void setOrchestrateResult(const backend_clients::RestStatus& status,
                               const backend_clients::OrchestrationDto& orchestration);
@@ -123,6 +125,8 @@ private:
     QString m_unavailableReason;
     bool m_available = false;
     bool m_posting = false;
+    bool m_mayOrchestrate = true;
+    QString m_whyNotOrchestrate;
     bool m_edited = false;  // the operator typed: polls no longer refill the form
 
     std::array<FieldEditor, models::OrchestrationParameters::FieldCount> m_fields;

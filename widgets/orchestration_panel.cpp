@@ -73,6 +73,12 @@ void OrchestrationPanel::setAvailable(bool available, const QString& reason)
         page->setAvailable(available, reason);
 }
 
+void OrchestrationPanel::setMayOrchestrate(bool may, const QString& whyNot)
+{
+    for (OrchestrationPage* page : m_pages)
+        page->setMayOrchestrate(may, whyNot);
+}
+
 void OrchestrationPanel::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);

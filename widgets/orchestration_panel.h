@@ -38,6 +38,7 @@ public:
 
     void setConfirmer(const OrchestrationPage::Confirmer& confirmer);
     void setAvailable(bool available, const QString& reason);
+    void setMayOrchestrate(bool may, const QString& whyNot = {});
 
     QSize sizeHint() const override { return {900, 420}; }
 

@@ -271,6 +271,17 @@ TEST_F(OrchestrationPageTest, WithoutAnOrchestratorNothingCanBeAsked)
     EXPECT_FALSE(note->isVisible());
 }
 
+TEST_F(OrchestrationPageTest, AViewerMayLookUpButNotReorchestrate)
+{
+    page.setMayOrchestrate(false, QStringLiteral("viewer token"));
+    EXPECT_FALSE(button()->isEnabled());
+    EXPECT_EQ(button()->toolTip(), QStringLiteral("viewer token"));
+    QTest::keyClicks(page.findChild<QLineEdit*>(QStringLiteral("runInResourceId")), "thing-1");
+    EXPECT_TRUE(page.findChild<QPushButton*>(QStringLiteral("runInFind"))->isEnabled());
+    page.setMayOrchestrate(true);
+    EXPECT_TRUE(button()->isEnabled());
+}
+
 TEST_F(OrchestrationPageTest, ProgressShowsReadyOfTotalWhileOrchestrating)
 {
     auto* progress = page.findChild<QProgressBar*>(QStringLiteral("orchestrationProgress"));
