@@ -2,7 +2,8 @@
 
 // Everything the console knows about one controller, without any widget: the
 // client, and the models it feeds (version trees, topology, updates, history,
-// event log). MainWindow puts views on it; the GUI tests drive it too.
+// event log, Resources) plus the orchestration session (the REST client and
+// its polling). MainWindow puts views on it; the GUI tests drive it too.
 
 #include <QHash>
 #include <QObject>
