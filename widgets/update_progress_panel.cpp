@@ -4,6 +4,7 @@
 #include <QChartView>
 #include <QComboBox>
 #include <QEvent>
+#include <QFontMetricsF>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -164,6 +165,7 @@ QWidget* UpdateProgressPanel::createChart()
     m_rateSeries->attachAxis(m_timeAxis);
     m_rateSeries->attachAxis(m_rateAxis);
     rescaleAxes(true);
+    connect(m_chart, &QChart::plotAreaChanged, this, &UpdateProgressPanel::fitValueTicks);
 
     m_chartView = new QChartView(m_chart);
     m_chartView->setObjectName(QStringLiteral("diffSetChart"));
@@ -396,6 +398,19 @@ void UpdateProgressPanel::appendSeries()
     rescaleAxes(false);
 }
 
+// QtCharts elides every value label to "…" once six no longer fit the plot's
+// height (a short dock, or the taller CJK font): fall back to 0, ½ and top.
+void UpdateProgressPanel::fitValueTicks(const QRectF& plotArea)
+{
+    const double labelHeight = QFontMetricsF(m_diffAxis->labelsFont()).height();
+    const int divisions = plotArea.height() >= 6 * labelHeight * 1.2 ? 5 : 2;
+    if (divisions == m_valueTickDivisions)
+        return;
+    m_valueTickDivisions = divisions;
+    for (QValueAxis* axis : {m_diffAxis, m_rateAxis})
+        axis->setTickInterval(axis->max() / divisions);
+}
+
 void UpdateProgressPanel::rescaleAxes(bool shrink)
 {
     // Only the newest points can raise a maximum; the axes grow in 1-2-5 steps
@@ -410,7 +425,7 @@ void UpdateProgressPanel::rescaleAxes(bool shrink)
         diffMax = maxY(m_diffSeries->points());
         rateMax = maxY(m_rateSeries->points());
     }
-    const auto grow = [shrink](QValueAxis* axis, double needed, double minimum) {
+    const auto grow = [this, shrink](QValueAxis* axis, double needed, double minimum) {
         const double top = niceCeiling(std::max(needed, minimum));
         if (!shrink && top <= axis->max())
             return;
@@ -418,7 +433,7 @@ void UpdateProgressPanel::rescaleAxes(bool shrink)
         // Ticks at round numbers: top is 1, 2 or 5 × 10^k, a fifth of it is round too.
         axis->setTickType(QValueAxis::TicksDynamic);
         axis->setTickAnchor(0.0);
-        axis->setTickInterval(top / 5.0);
+        axis->setTickInterval(top / (axis == m_timeAxis ? 5.0 : double(m_valueTickDivisions)));
     };
     grow(m_timeAxis, seconds * 1.2, 10.0);
     grow(m_diffAxis, diffMax * 1.1, 10.0);

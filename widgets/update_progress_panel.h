@@ -95,6 +95,7 @@ private:
     void refreshActions();
     void appendSeries();
     void rescaleAxes(bool shrink);
+    void fitValueTicks(const QRectF& plotArea);
     QString selectorText(const v1::UpdateProgress& progress) const;
 
     void confirmAbort();
@@ -119,6 +120,7 @@ private:
     QValueAxis* m_timeAxis = nullptr;
     QValueAxis* m_diffAxis = nullptr;
     QValueAxis* m_rateAxis = nullptr;
+    int m_valueTickDivisions = 5;  // ticks of the value axes per range (fitValueTicks)
     models::OldInstanceModel* m_oldInstances = nullptr;
     models::StragglerModel* m_stragglers = nullptr;
     QTableView* m_oldInstanceView = nullptr;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <QAbstractItemModelTester>
+#include <QChartView>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -10,12 +11,14 @@
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTest>
+#include <QValueAxis>
 
 #include "models/old_instance_model.h"
 #include "models/state_palette.h"
 #include "models/straggler_model.h"
 #include "models/update_history_model.h"
 #include "models/update_progress_tracker.h"
+#include "tests/support/qt_test_helpers.h"
 #include "widgets/phase_stepper.h"
 #include "widgets/update_history_panel.h"
 #include "widgets/update_progress_panel.h"
@@ -192,6 +195,24 @@ TEST(UpdateProgressPanel, FollowsAnUpdateFromDeployToRetire)
     EXPECT_FALSE(abort->isEnabled());
     EXPECT_FALSE(forceRetire->isEnabled());
     EXPECT_TRUE(header->text().contains("completed"));
+}
+
+// Six value labels in a plot too short for them are all drawn as "…".
+TEST(UpdateProgressPanel, AShortChartKeepsItsValueLabelsReadable)
+{
+    Fixture f;
+    auto* view = f.child<QChartView>("diffSetChart");
+    const auto leftInterval = [view] {
+        const auto axes = view->chart()->axes(Qt::Vertical);
+        return qobject_cast<QValueAxis*>(axes.first())->tickInterval();
+    };
+    f.feed(cvSequence(), 0, 7);
+    view->setFixedHeight(600);
+    CONCORD_TRY_EXPECT(leftInterval() == 20.0, 2000);  // 0, 20, … 100: a fifth of the range
+    view->setFixedHeight(120);
+    CONCORD_TRY_EXPECT(leftInterval() == 50.0, 2000);  // 0, 50, 100
+    view->setFixedHeight(600);
+    CONCORD_TRY_EXPECT(leftInterval() == 20.0, 2000);
 }
 
 TEST(UpdateProgressPanel, AbortAsksAndEmitsOnlyWhenConfirmed)
