@@ -4,6 +4,8 @@
 #include <QPalette>
 #include <algorithm>
 
+#include "models/age_text.h"
+
 namespace concord::models {
 
 namespace {
@@ -432,34 +434,12 @@ void ResourceModel::refreshAges()
 
 qint64 ResourceModel::ageBucket(const v1::Resource& resource, const QDateTime& now) const
 {
-    const qint64 secs =
-        std::max<qint64>(0, now.toSecsSinceEpoch() - resource.created_at().seconds());
-    constexpr qint64 kUnit = 1'000'000'000'000;
-    if (secs < 60)
-        return secs;
-    if (secs < 3600)
-        return kUnit + secs / 60;
-    if (secs < 86400)
-        return 2 * kUnit + secs / 3600;
-    return 3 * kUnit + secs / 86400;
+    return AgeText::bucket(resource.created_at().seconds(), now);
 }
 
 QString ResourceModel::ageText(const Row& row) const
 {
-    if (!row.resource.has_created_at())
-        return {};
-    constexpr qint64 kUnit = 1'000'000'000'000;
-    const qint64 value = row.ageBucket % kUnit;
-    switch (row.ageBucket / kUnit) {
-        case 0:
-            return tr("%1 s").arg(value);
-        case 1:
-            return tr("%1 m").arg(value);
-        case 2:
-            return tr("%1 h").arg(value);
-        default:
-            return tr("%1 d").arg(value);
-    }
+    return row.resource.has_created_at() ? AgeText::text(row.ageBucket) : QString();
 }
 
 void ResourceModel::setStale(bool stale)

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "models/age_text.h"
 #include "models/state_palette.h"
 
 namespace concord::models {
@@ -605,39 +606,14 @@ QVariant VersionTreeModel::userData(const Item* item, int role) const
     }
 }
 
-// The Age text as one number: unit * 10^12 + value, so a tick compares
-// integers instead of formatting strings.
 qint64 VersionTreeModel::ageBucket(const v1::Version& version, const QDateTime& now) const
 {
-    const qint64 secs =
-        std::max<qint64>(0, now.toSecsSinceEpoch() - version.created_at().seconds());
-    constexpr qint64 kUnit = 1'000'000'000'000;
-    if (secs < 60)
-        return secs;
-    if (secs < 3600)
-        return kUnit + secs / 60;
-    if (secs < 86400)
-        return 2 * kUnit + secs / 3600;
-    return 3 * kUnit + secs / 86400;
+    return AgeText::bucket(version.created_at().seconds(), now);
 }
 
 QString VersionTreeModel::ageText(const v1::Version& version) const
 {
-    if (!version.has_created_at())
-        return {};
-    constexpr qint64 kUnit = 1'000'000'000'000;
-    const qint64 bucket = ageBucket(version, m_clock());
-    const qint64 value = bucket % kUnit;
-    switch (bucket / kUnit) {
-        case 0:
-            return tr("%1 s").arg(value);
-        case 1:
-            return tr("%1 m").arg(value);
-        case 2:
-            return tr("%1 h").arg(value);
-        default:
-            return tr("%1 d").arg(value);
-    }
+    return version.has_created_at() ? AgeText::text(ageBucket(version, m_clock())) : QString();
 }
 
 QVariant VersionTreeModel::headerData(int section, Qt::Orientation orientation, int role) const
