@@ -294,8 +294,8 @@ void OrchestratorRestServer::Impl::serve(const Route& route, const Call& call,
         Caller caller;
         if (it == route.methods.end()) {
             std::string allowed;
-            for (const auto& [method, handler] : route.methods)
-                allowed += (allowed.empty() ? "" : ", ") + method;
+            for (const auto& [name, handler] : route.methods)
+                allowed += (allowed.empty() ? "" : ", ") + name;
             response.set_header("Allow", allowed);
             reply = errorReply(405, "method " + request.method +
                                         " is not allowed here (allowed: " + allowed + ")");

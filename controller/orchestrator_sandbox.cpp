@@ -313,10 +313,11 @@ core::Result<std::string> OrchestratorSandbox::removeResource(std::string_view t
     return instance;
 }
 
-core::Status OrchestratorSandbox::silenceInstance(std::string_view type,
-                                                  std::string_view instanceId)
+// The type and the pod of one of its instances, with time brought up to now
+// first (the sandbox's failure injections act on the current pod).
+core::Result<std::pair<OrchestratorSandbox::Type*, OrchestratorSandbox::Pod*>>
+OrchestratorSandbox::podOrError(std::string_view type, std::string_view instanceId)
 {
-    const std::lock_guard lock(m_mutex);
     auto found = typeOrError(type);
     if (!found.ok())
         return found.error();
@@ -327,8 +328,19 @@ core::Status OrchestratorSandbox::silenceInstance(std::string_view type,
         return error(
             core::ErrorCode::NotFound,
             "unknown instance '" + std::string(instanceId.substr(0, 64)) + "' of " + t.name);
-    pod->second.silent = true;
-    logInfo(kLog, "silenced pod " + pod->second.podName);
+    return std::pair{&t, &pod->second};
+}
+
+core::Status OrchestratorSandbox::silenceInstance(std::string_view type,
+                                                  std::string_view instanceId)
+{
+    const std::lock_guard lock(m_mutex);
+    auto found = podOrError(type, instanceId);
+    if (!found.ok())
+        return found.error();
+    auto [t, pod] = *found;
+    pod->silent = true;
+    logInfo(kLog, "silenced pod " + pod->podName);
     return core::okStatus();
 }
 
@@ -336,24 +348,18 @@ core::Status OrchestratorSandbox::setPodPhase(std::string_view type, std::string
                                               core::PodPhase phase)
 {
     const std::lock_guard lock(m_mutex);
-    auto found = typeOrError(type);
+    auto found = podOrError(type, instanceId);
     if (!found.ok())
         return found.error();
-    Type& t = **found;
-    advanceLocked(m_options.clock(), nullptr);
-    const auto pod = t.pods.find(instanceId);
-    if (pod == t.pods.end())
-        return error(
-            core::ErrorCode::NotFound,
-            "unknown instance '" + std::string(instanceId.substr(0, 64)) + "' of " + t.name);
+    auto [t, pod] = *found;
     if (phase == core::PodPhase::Pending || phase == core::PodPhase::Running)
         return error(core::ErrorCode::InvalidArgument,
                      "phase must be Failed, Succeeded or Unknown, got " +
                          std::string(core::toString(phase)));
-    if (auto set = t.orchestrator.setPodPhase(instanceId, phase); !set.ok())
+    if (auto set = t->orchestrator.setPodPhase(instanceId, phase); !set.ok())
         return set;
-    pod->second.silent = true;
-    logInfo(kLog, "pod " + pod->second.podName + " is " + std::string(core::toString(phase)));
+    pod->silent = true;
+    logInfo(kLog, "pod " + pod->podName + " is " + std::string(core::toString(phase)));
     return core::okStatus();
 }
 

@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/orchestration.h"
@@ -133,6 +134,8 @@ private:
     struct Pod;
     Type* findType(std::string_view type);
     core::Result<Type*> typeOrError(std::string_view type);
+    core::Result<std::pair<Type*, Pod*>> podOrError(std::string_view type,
+                                                    std::string_view instanceId);
     void advanceLocked(double nowMs, std::vector<core::OrchestratorEvent>* events);
     void advanceTypeTo(Type& type, double t, std::vector<core::OrchestratorEvent>* events);
     void syncPods(Type& type, double t);
