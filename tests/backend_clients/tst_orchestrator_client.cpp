@@ -524,10 +524,17 @@ TEST_F(OrchestratorClientTest, CallbacksRunOnTheOwnersThreadNeverInline)
 
 TEST_F(OrchestratorClientTest, DestroyingTheClientWithRequestsInFlightIsSafe)
 {
-    startServer();
+    // The server holds every request until the last client is gone (a timed
+    // hold let a loaded machine answer a client that was still alive), with
+    // threads enough to hold all 15 at once.
+    auto server = std::make_unique<httplib::Server>();
+    server->new_task_queue = [] { return new httplib::ThreadPool(32); };
+    startServer(std::move(server));
+    auto release = std::make_shared<std::atomic<bool>>(false);
     m_server->http().Get("/v1/api/orchestrations/slow",
-                         [](const httplib::Request&, httplib::Response& res) {
-                             std::this_thread::sleep_for(1000ms);
+                         [release](const httplib::Request&, httplib::Response& res) {
+                             for (int i = 0; i < 1000 && !release->load(); ++i)
+                                 std::this_thread::sleep_for(10ms);
                              res.set_content(json(sampleOrchestration()), "application/json");
                          });
     auto calls = std::make_shared<int>(0);
@@ -547,7 +554,8 @@ TEST_F(OrchestratorClientTest, DestroyingTheClientWithRequestsInFlightIsSafe)
         }
         client.reset();
     }
-    concord::testing::waitFor([] { return false; }, 1300ms);  // past every answer
+    release->store(true);
+    concord::testing::waitFor([] { return false; }, 300ms);  // past every answer
     EXPECT_EQ(*calls, 0);
 }
 
