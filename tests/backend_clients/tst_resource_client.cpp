@@ -205,10 +205,12 @@ private:
             }
             if (::poll(fds.data(), fds.size(), 10) <= 0)
                 continue;
+            // accept() appends a pair that was not polled: it has no fds entry yet.
+            const std::size_t polled = m_pairs.size();
             if (fds[0].revents & POLLIN)
                 accept();
             std::vector<Pair> alive;
-            for (std::size_t i = 0; i < m_pairs.size(); ++i) {
+            for (std::size_t i = 0; i < polled; ++i) {
                 const Pair p = m_pairs[i];
                 const short up = fds[1 + 2 * i].revents;
                 const short down = fds[2 + 2 * i].revents;
@@ -224,6 +226,7 @@ private:
                     ::close(p.server);
                 }
             }
+            alive.insert(alive.end(), m_pairs.begin() + std::ptrdiff_t(polled), m_pairs.end());
             m_pairs = std::move(alive);
         }
     }
