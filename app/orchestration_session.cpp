@@ -264,7 +264,7 @@ void OrchestrationSession::runIn(const QString& resource, const QString& resourc
 void OrchestrationSession::attach(widgets::OrchestrationPanel* panel)
 {
     using widgets::OrchestrationPanel;
-    m_panel = panel;
+    m_attached = panel;
     connect(panel, &OrchestrationPanel::watchedResourceChanged, this,
             &OrchestrationSession::setWatchedResource);
     connect(panel, &OrchestrationPanel::orchestrateRequested, this,
@@ -272,9 +272,11 @@ void OrchestrationSession::attach(widgets::OrchestrationPanel* panel)
     connect(panel, &OrchestrationPanel::runInRequested, this, &OrchestrationSession::runIn);
     // A panel torn down (language change, window closing) watches nothing;
     // its successor says what it watches once shown.
-    connect(panel, &QObject::destroyed, this, [this, panel] {
-        if (!m_panel || m_panel.data() == panel)
-            setWatchedResource({});
+    connect(panel, &QObject::destroyed, this, [this](QObject* gone) {
+        if (gone != m_attached)
+            return;
+        m_attached = nullptr;
+        setWatchedResource({});
     });
 
     connect(this, &OrchestrationSession::availabilityChanged, panel,

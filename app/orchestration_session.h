@@ -88,7 +88,10 @@ private:
 
     ConsoleSession* m_session;
     backend_clients::OrchestratorClient* m_client;
-    QPointer<widgets::OrchestrationPanel> m_panel;  // the one attached last
+    // The panel attached last, for identity only: never dereferenced, since
+    // it is compared while being destroyed (a QPointer<OrchestrationPanel>
+    // would downcast a half-destroyed QWidget: UBSan).
+    const QObject* m_attached = nullptr;
     QTimer m_pollTimer;
     QHash<QString, backend_clients::OrchestrationDto> m_latest;
     QHash<QString, QString> m_pollErrors;  // the last failure logged, per type: logged once
