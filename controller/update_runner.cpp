@@ -674,8 +674,12 @@ core::Status UpdateRunner::Impl::resumeEffects(Run& run)
         if (auto ok = block(run, t.toVersion, BlockMode::RejectUnpinned); !ok)
             return ok;
     }
-    if (step.phase == RunPhase::Drain)
-        return driver.startDrain(drainSpec(run));
+    if (step.phase == RunPhase::Drain) {
+        auto started = driver.startDrain(drainSpec(run));
+        if (started.ok())
+            updateDrain(run, driver.drainStatus(t.service));  // as after SyncAndDiff
+        return started;
+    }
     return entryEffects(run);
 }
 
@@ -689,7 +693,11 @@ core::Result<Outcome> UpdateRunner::Impl::poll(Run& run)
     };
     switch (phase) {
         case RunPhase::Initial:
+            return next();
         case RunPhase::SyncAndDiff:
+            // The DiffSet exists now: the first Drain snapshot shows it, not
+            // the 0 that entering SyncAndDiff reset it to.
+            updateDrain(run, driver.drainStatus(t.service));
             return next();
         case RunPhase::Deploy:
             return driver.ready(t.service, t.toVersion) ? next() : stay();

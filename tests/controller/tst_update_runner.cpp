@@ -276,8 +276,12 @@ struct Live
         RunnerOptions ro;
         ro.tickMs = 5;
         ro.stepHook = [this](std::string_view, RunPhase step, std::string_view point) {
-            const std::lock_guard lock(hookMutex);
-            hookCalls.push_back(std::string(toString(step)) + ":" + std::string(point));
+            {
+                const std::lock_guard lock(hookMutex);
+                hookCalls.push_back(std::string(toString(step)) + ":" + std::string(point));
+            }
+            if (onStep)
+                onStep(step, point);
         };
         runner = std::make_unique<UpdateRunner>(driver, *journal, ro);
         runner->start();
@@ -295,7 +299,8 @@ struct Live
     SlowRules driver;
     std::unique_ptr<Journal> journal;
     std::mutex hookMutex;
-    std::vector<std::string> hookCalls;  // "<step>:journaled", "<step>:applied"
+    std::vector<std::string> hookCalls;                      // "<step>:journaled", "<step>:applied"
+    std::function<void(RunPhase, std::string_view)> onStep;  // set before startUpdate
     std::unique_ptr<UpdateRunner> runner;
 };
 
@@ -510,6 +515,34 @@ INSTANTIATE_TEST_SUITE_P(Strategies, UpdateRunnerStrategy,
                          [](const auto& info) {
                              return std::string(toString(info.param.strategy));
                          });
+
+// Entering SyncAndDiff resets the DiffSet shown; the drain it starts must be
+// what the first Drain snapshot shows (a watcher saw DRAIN with 0, then 13).
+TEST(UpdateRunner, TheFirstDrainSnapshotShowsTheDiffSetSyncAndDiffComputed)
+{
+    Live live(sandboxOptions(20, 0));
+    std::mutex mutex;
+    std::optional<std::uint64_t> shown;  // the DiffSet the snapshot shows as Drain is journaled
+    live.onStep = [&](RunPhase step, std::string_view point) {
+        if (step != RunPhase::Drain || point != "journaled")
+            return;
+        const auto id = live.runner->activeUpdateFor("auth-service");
+        if (!id)
+            return;
+        auto snap = live.runner->snapshot(*id);
+        const std::lock_guard lock(mutex);
+        if (snap.ok() && !shown)
+            shown = snap->diffSetSize;
+    };
+    live.warmUp(3000);
+    auto id = live.runner->startUpdate(request(Strategy::Bf));
+    ASSERT_TRUE(id.ok()) << id.error().toString();
+    const Watched w = watch(*live.runner, *id, 20000);
+    ASSERT_EQ(w.last.state, RunState::Completed) << w.last.message;
+    const std::lock_guard lock(mutex);
+    ASSERT_TRUE(shown.has_value());
+    EXPECT_GT(*shown, 0u) << "under load the locked DiffSet starts non-empty";
+}
 
 TEST(UpdateRunner, OneUpdatePerServiceDifferentServicesInParallel)
 {
