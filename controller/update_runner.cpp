@@ -674,12 +674,8 @@ core::Status UpdateRunner::Impl::resumeEffects(Run& run)
         if (auto ok = block(run, t.toVersion, BlockMode::RejectUnpinned); !ok)
             return ok;
     }
-    if (step.phase == RunPhase::Drain) {
-        auto started = driver.startDrain(drainSpec(run));
-        if (started.ok())
-            updateDrain(run, driver.drainStatus(t.service));  // as after SyncAndDiff
-        return started;
-    }
+    if (step.phase == RunPhase::Drain)
+        return driver.startDrain(drainSpec(run));
     return entryEffects(run);
 }
 
