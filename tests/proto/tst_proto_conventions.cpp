@@ -18,6 +18,7 @@
 #include "concord/v1/resource.pb.h"
 #include "concord/v1/server.pb.h"
 #include "concord/v1/topology.pb.h"
+#include "concord/v1/tracemgr.pb.h"
 #include "concord/v1/update.pb.h"
 
 namespace concord::v1 {
@@ -30,7 +31,7 @@ std::vector<const pb::FileDescriptor*> generatedFiles()
 {
     return {Version::descriptor()->file(), GetServerInfoResponse::descriptor()->file(),
             TopologyEdge::descriptor()->file(), UpdateProgress::descriptor()->file(),
-            ResourceEvent::descriptor()->file()};
+            ResourceEvent::descriptor()->file(), LockResponse::descriptor()->file()};
 }
 
 // "UpdatePhase" -> "UPDATE_PHASE"
@@ -126,12 +127,18 @@ TEST(ProtoConventions, ServicesTheClientsNeedExist)
           "concord.v1.ResourceService.GetResource", "concord.v1.ResourceService.WatchResources",
           "concord.v1.ResourceService.CreateResource", "concord.v1.ResourceService.UpdateResource",
           "concord.v1.ResourceService.DeleteResource",
-          "concord.v1.ResourceService.SetProbeEnabled"}) {
+          "concord.v1.ResourceService.SetProbeEnabled", "concord.v1.TraceManagerService.Lock",
+          "concord.v1.TraceManagerService.Unlock", "concord.v1.TraceManagerService.Snapshot",
+          "concord.v1.TraceManagerService.SetMode", "concord.v1.TraceManagerService.GetStats",
+          "concord.v1.TraceManagerService.PushSnapshot",
+          "concord.v1.TraceManagerService.WatchDiffSet",
+          "concord.v1.TraceManagerService.DropDiffSet"}) {
         EXPECT_NE(pool->FindMethodByName(name), nullptr) << name;
     }
     for (const char* name :
          {"concord.v1.MeshService.WatchMesh", "concord.v1.TopologyService.WatchTopology",
-          "concord.v1.UpdateService.WatchUpdate", "concord.v1.ResourceService.WatchResources"}) {
+          "concord.v1.UpdateService.WatchUpdate", "concord.v1.ResourceService.WatchResources",
+          "concord.v1.TraceManagerService.Snapshot", "concord.v1.TraceManagerService.WatchDiffSet"}) {
         const pb::MethodDescriptor* method = pool->FindMethodByName(name);
         ASSERT_NE(method, nullptr) << name;
         EXPECT_TRUE(method->server_streaming()) << name;
