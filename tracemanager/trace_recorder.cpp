@@ -11,6 +11,7 @@ struct alignas(64) TraceRecorder::Shard
     core::TraceIdSet current;
     core::TraceIdSet previous;
     Clock::time_point generationStart;
+    bool locked = false;
 };
 
 TraceRecorder::TraceRecorder(std::chrono::seconds ttl, std::size_t shards, Clock::time_point now)
@@ -40,9 +41,7 @@ TraceRecorder::Outcome TraceRecorder::record(const core::TraceId& id)
     }
     Shard& shard = shardFor(id);
     const std::lock_guard guard(shard.mutex);
-    // Read under the shard mutex: lock() sets the flag while holding every
-    // shard's mutex, so this read is ordered before or after it.
-    if (m_locked.load(std::memory_order_relaxed)) {
+    if (shard.locked) {
         return Outcome::Locked;
     }
     if (shard.previous.contains(id)) {
@@ -63,16 +62,18 @@ TraceRecorder::LockResult TraceRecorder::lock()
     const std::lock_guard serial(m_lockMutex);
     LockResult result;
     result.wasLocked = m_locked.load(std::memory_order_relaxed);
-    // Hold every shard at once: a record() either finished before (its id is
-    // in) or starts after and sees the flag.
+    // Shard by shard, each under its mutex: a record() into a shard either
+    // finished before its flag was set (the id is in) or sees the flag. So
+    // once this returns, every id recorded before the call is in the set and
+    // no record() that starts later adds one — without stopping all traffic
+    // at once, or holding more locks than a checker can follow.
     for (std::size_t i = 0; i <= m_shardMask; ++i) {
-        m_shards[i].mutex.lock();
+        Shard& shard = m_shards[i];
+        const std::lock_guard guard(shard.mutex);
+        shard.locked = true;
+        result.size += shard.current.size() + shard.previous.size();
     }
     m_locked.store(true, std::memory_order_release);
-    for (std::size_t i = 0; i <= m_shardMask; ++i) {
-        result.size += m_shards[i].current.size() + m_shards[i].previous.size();
-        m_shards[i].mutex.unlock();
-    }
     return result;
 }
 
@@ -87,6 +88,7 @@ std::size_t TraceRecorder::unlock(bool clear)
             shard.current = core::TraceIdSet();
             shard.previous = core::TraceIdSet();
         }
+        shard.locked = false;
         size += shard.current.size() + shard.previous.size();
     }
     m_locked.store(false, std::memory_order_release);
@@ -133,7 +135,7 @@ std::uint64_t TraceRecorder::evictExpired(Clock::time_point now)
     for (std::size_t i = 0; i <= m_shardMask; ++i) {
         Shard& shard = m_shards[i];
         const std::lock_guard guard(shard.mutex);
-        if (m_locked.load(std::memory_order_relaxed) || now - shard.generationStart < m_ttl) {
+        if (shard.locked || now - shard.generationStart < m_ttl) {
             continue;
         }
         // Every id of `previous` is at least one generation (ttl) old.

@@ -16,10 +16,11 @@ namespace concord::tracemanager {
 // A TraceidSet that many threads record into at once (the ext_authz server's
 // threads), with the lock of DESIGN.md §3 step 4 and TTL eviction.
 //
-// The ids are spread over shards, each a mutex and two generations of a
-// core::TraceIdSet. lock() takes every shard's mutex in turn before it sets
-// the flag, so an id whose record() returned Recorded is in every later
-// snapshot, and no record() that starts after lock() returned adds one.
+// The ids are spread over shards, each a mutex, a locked flag and two
+// generations of a core::TraceIdSet. lock() flags every shard under its
+// mutex, so an id whose record() returned Recorded before lock() was called
+// is in every later snapshot, and no record() that starts after lock()
+// returned adds one.
 //
 // Eviction drops whole generations: an id is kept at least `ttl` and at most
 // twice that. A locked set is never evicted — it is the evidence a DiffSet is
@@ -79,7 +80,7 @@ private:
     std::chrono::seconds m_ttl;
     std::size_t m_shardMask;
     std::unique_ptr<Shard[]> m_shards;
-    std::atomic<bool> m_locked{false};
+    std::atomic<bool> m_locked{false};  // every shard is locked (for readers)
     // Serialises lock()/unlock() against each other.
     std::mutex m_lockMutex;
 };

@@ -115,10 +115,14 @@ TEST(TraceRecorder, LockMidTrafficSplitsIdsExactly)
     std::vector<std::vector<TraceId>> before(kThreads);
     std::vector<std::vector<TraceId>> after(kThreads);
     std::vector<std::vector<TraceId>> refused(kThreads);
+    std::vector<std::vector<TraceId>> ids;
+    for (int t = 0; t < kThreads; ++t) {
+        ids.push_back(randomIds(kPerThread, 100 + t));
+    }
     std::vector<std::thread> threads;
     for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&, t] {
-            for (const TraceId& id : randomIds(kPerThread, 100 + t)) {
+            for (const TraceId& id : ids[t]) {
                 const bool lockedBefore = locked.load();
                 const TraceRecorder::Outcome outcome = recorder.record(id);
                 if (outcome == TraceRecorder::Outcome::Recorded) {
@@ -129,7 +133,10 @@ TEST(TraceRecorder, LockMidTrafficSplitsIdsExactly)
             }
         });
     }
-    std::this_thread::sleep_for(5ms);
+    // Lock once a tenth of the traffic is in (slow sanitizer builds too).
+    while (recorder.size() < kThreads * kPerThread / 10) {
+        std::this_thread::yield();
+    }
     recorder.lock();
     locked.store(true);
     for (std::thread& thread : threads) {
