@@ -134,6 +134,7 @@ int main(int argc, char** argv)
         return 0;
     }
     configureLog(options->logFormat, options->verbose);
+    selectGrpcPollStrategy();  // before the first gRPC call
     gpr_set_log_function(logGrpcMessage);
 
     TraceManagerServer server(*options);

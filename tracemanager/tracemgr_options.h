@@ -33,7 +33,7 @@ struct TraceManagerOptions
     // Optional extra TCP listener for the same services ("" = none).
     std::string authzListen;
     // Threads answering Checks (one completion queue each).
-    int authzThreads = 1;
+    int authzThreads = 2;
     // The control API (concord.v1.TraceManagerService).
     std::string controlListen = "0.0.0.0:9411";
     // Prometheus /metrics over HTTP ("" = none).

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "access_log_service.h"
@@ -60,6 +61,11 @@ core::Result<bool> prepareUnixSocketPath(const std::string& path)
 }
 
 }  // namespace
+
+void selectGrpcPollStrategy()
+{
+    ::setenv("GRPC_POLL_STRATEGY", "poll", /*overwrite=*/0);
+}
 
 TraceManagerServer::TraceManagerServer(TraceManagerOptions options)
     : m_options(std::move(options)), m_startedAt(std::chrono::system_clock::now())

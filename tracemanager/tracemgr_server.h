@@ -23,6 +23,14 @@ class GatewayState;
 class MetricsHttpServer;
 class TraceRecorder;
 
+// Selects gRPC's `poll` polling engine unless GRPC_POLL_STRATEGY is set; call
+// before gRPC starts. With the default epoll1 engine every thread waiting on
+// any completion queue takes turns polling every connection, so the control
+// server's idle threads cost the ext_authz thread a quarter of its Checks
+// per second on 2 cores; with `poll` each queue polls its own connections
+// (docs/benchmarks.md has both).
+void selectGrpcPollStrategy();
+
 // Everything one concord-tracemgr process runs, usable in-process by tests
 // and benchmarks: the ext_authz (+ access-log) server on the Unix socket and
 // optional TCP port, the control server, the metrics endpoint and the TTL
