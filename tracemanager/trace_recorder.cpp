@@ -44,7 +44,7 @@ TraceRecorder::Outcome TraceRecorder::record(const core::TraceId& id)
     if (shard.locked) {
         return Outcome::Locked;
     }
-    if (shard.previous.contains(id)) {
+    if (!shard.previous.empty() && shard.previous.contains(id)) {
         return Outcome::AlreadyPresent;
     }
     return shard.current.insert(id) ? Outcome::Recorded : Outcome::AlreadyPresent;
