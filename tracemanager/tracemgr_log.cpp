@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "core/log_text.h"
+
 namespace concord::tracemanager {
 
 namespace {
@@ -34,22 +36,6 @@ std::string_view levelName(LogLevel level)
     return "info";
 }
 
-// RFC 3339 UTC with milliseconds: "2026-12-02T04:17:15.123Z".
-std::string timestamp()
-{
-    const auto now = std::chrono::system_clock::now();
-    const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-    const auto seconds = static_cast<std::time_t>(ms / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[40];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                  static_cast<int>(ms % 1000));
-    return text;
-}
-
 // A field may not overwrite ts, level or msg: it is kept beside them.
 std::string fieldKey(std::string_view key)
 {
@@ -63,7 +49,7 @@ std::string jsonLine(std::string_view level, std::string_view message,
                      std::initializer_list<LogField> fields)
 {
     nlohmann::ordered_json line;
-    line["ts"] = timestamp();
+    line["ts"] = core::rfc3339UtcMillis(std::chrono::system_clock::now());
     line["level"] = level;
     line["msg"] = message;
     for (const auto& [key, value] : fields) {
@@ -88,51 +74,17 @@ bool needsQuotes(std::string_view value)
     return false;
 }
 
-std::string quoted(std::string_view value)
-{
-    std::string out = "\"";
-    for (const char c : value) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-                    char escaped[8];
-                    std::snprintf(escaped, sizeof escaped, "\\x%02x",
-                                  static_cast<unsigned char>(c));
-                    out += escaped;
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out + '"';
-}
-
 std::string logfmtValue(std::string_view value)
 {
-    return needsQuotes(value) ? quoted(value) : std::string(value);
+    return needsQuotes(value) ? core::logfmtQuoted(value) : std::string(value);
 }
 
 std::string textLine(std::string_view level, std::string_view message,
                      std::initializer_list<LogField> fields)
 {
     // The message is always quoted, as logfmt readers expect of msg.
-    std::string line =
-        "ts=" + timestamp() + " level=" + std::string(level) + " msg=" + quoted(message);
+    std::string line = "ts=" + core::rfc3339UtcMillis(std::chrono::system_clock::now()) +
+                       " level=" + std::string(level) + " msg=" + core::logfmtQuoted(message);
     for (const auto& [key, value] : fields) {
         line += ' ' + fieldKey(key) + '=' + logfmtValue(value);
     }
