@@ -16,21 +16,6 @@ namespace {
 std::atomic<LogLevel> g_minimum{LogLevel::Info};
 std::mutex g_mutex;
 
-std::string_view levelName(LogLevel level)
-{
-    switch (level) {
-        case LogLevel::Debug:
-            return "debug";
-        case LogLevel::Info:
-            return "info";
-        case LogLevel::Warning:
-            return "warning";
-        case LogLevel::Error:
-            return "error";
-    }
-    return "info";
-}
-
 }  // namespace
 
 void setMinimumLogLevel(LogLevel level)
@@ -43,7 +28,7 @@ void logMessage(LogLevel level, std::string_view component, std::string_view mes
     if (level < g_minimum.load())
         return;
     const std::string line = "ts=" + core::rfc3339UtcMillis(std::chrono::system_clock::now()) +
-                             " level=" + std::string(levelName(level)) +
+                             " level=" + std::string(core::levelName(level)) +
                              " component=" + std::string(component) +
                              " msg=" + core::logfmtQuoted(message) + "\n";
     const std::lock_guard lock(g_mutex);

@@ -2,15 +2,11 @@
 
 #include <string_view>
 
+#include "core/log_text.h"
+
 namespace concord::controller {
 
-enum class LogLevel
-{
-    Debug,
-    Info,
-    Warning,
-    Error,
-};
+using LogLevel = core::LogLevel;
 
 // One logfmt line on stderr: ts=<RFC 3339 UTC, ms> level=<level> component=<c> msg="<m>".
 // Thread-safe; lines never interleave. Callers never pass secrets (tokens).

@@ -5,6 +5,21 @@
 
 namespace concord::core {
 
+std::string_view levelName(LogLevel level)
+{
+    switch (level) {
+        case LogLevel::Debug:
+            return "debug";
+        case LogLevel::Info:
+            return "info";
+        case LogLevel::Warning:
+            return "warning";
+        case LogLevel::Error:
+            return "error";
+    }
+    return "info";
+}
+
 std::string rfc3339UtcMillis(std::chrono::system_clock::time_point time)
 {
     const auto ms =

@@ -21,21 +21,6 @@ std::atomic<LogFormat> g_format{LogFormat::Json};
 std::atomic<bool> g_verbose{false};
 std::mutex g_writeMutex;
 
-std::string_view levelName(LogLevel level)
-{
-    switch (level) {
-        case LogLevel::Debug:
-            return "debug";
-        case LogLevel::Info:
-            return "info";
-        case LogLevel::Warning:
-            return "warning";
-        case LogLevel::Error:
-            return "error";
-    }
-    return "info";
-}
-
 // A field may not overwrite ts, level or msg: it is kept beside them.
 std::string fieldKey(std::string_view key)
 {
@@ -122,7 +107,7 @@ void logEvent(LogLevel level, std::string_view message, std::initializer_list<Lo
     if (level == LogLevel::Debug && !g_verbose.load(std::memory_order_relaxed)) {
         return;
     }
-    const std::string_view name = levelName(level);
+    const std::string_view name = core::levelName(level);
     std::string line = g_format.load(std::memory_order_relaxed) == LogFormat::Json
                            ? jsonLine(name, message, fields)
                            : textLine(name, message, fields);

@@ -4,17 +4,12 @@
 #include <string_view>
 #include <utility>
 
+#include "core/log_text.h"
 #include "tracemgr_options.h"
 
 namespace concord::tracemanager {
 
-enum class LogLevel
-{
-    Debug,
-    Info,
-    Warning,
-    Error,
-};
+using LogLevel = core::LogLevel;
 
 using LogField = std::pair<std::string_view, std::string_view>;
 
