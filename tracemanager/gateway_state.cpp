@@ -31,8 +31,7 @@ GatewayState::~GatewayState()
     closeWatches();
 }
 
-// `now` is unused: the recorder ages ids by generation, not per record.
-std::size_t GatewayState::complete(std::span<const core::TraceId> ids, Clock::time_point /*now*/)
+std::size_t GatewayState::complete(std::span<const core::TraceId> ids)
 {
     const std::lock_guard guard(m_mutex);
     for (const core::TraceId& id : ids) {

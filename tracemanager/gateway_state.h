@@ -57,7 +57,7 @@ public:
 
     // Completions of one access-log batch: each id goes into the completed
     // set and out of every DiffSet. Returns how many DiffSet entries went.
-    std::size_t complete(std::span<const core::TraceId> ids, Clock::time_point now = Clock::now());
+    std::size_t complete(std::span<const core::TraceId> ids);
 
     // One chunk of an old instance's set into DiffSet `name` (created on the
     // first chunk). Ids must be valid (the control service checks).

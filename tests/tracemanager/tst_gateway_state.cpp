@@ -281,7 +281,7 @@ TEST(GatewayState, EvictionForgetsCompletedIds)
 {
     const auto t0 = GatewayState::Clock::time_point{} + 1000s;
     GatewayState state(10s, t0);
-    state.complete(ids({7}), t0);
+    state.complete(ids({7}));
     // Kept at least the TTL...
     EXPECT_EQ(state.evictExpired(t0 + 5s), 0u);
     EXPECT_TRUE(state.completedContains(id(7)));
