@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "header_name.h"
 #include "tracemgr_log.h"
 
 namespace concord::tracemanager {
@@ -13,14 +14,6 @@ namespace als = envoy::service::accesslog::v3;
 namespace data = envoy::data::accesslog::v3;
 
 namespace {
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b)
-{
-    const auto lower = [](char c) {
-        return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    };
-    return std::ranges::equal(a, b, {}, lower, lower);
-}
 
 // The trace header's value, or nullptr. Envoy logs header names as configured
 // in additional_request_headers_to_log, which an operator may have spelled in
@@ -32,7 +25,7 @@ const std::string* findHeader(const google::protobuf::Map<std::string, std::stri
         return &it->second;
     }
     for (const auto& [key, value] : headers) {
-        if (equalsIgnoreCase(key, name)) {
+        if (headerNamesEqual(key, name)) {
             return &value;
         }
     }

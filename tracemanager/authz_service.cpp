@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "header_name.h"
 #include "tracemgr_log.h"
 
 namespace concord::tracemanager {
@@ -13,13 +14,6 @@ namespace auth = envoy::service::auth::v3;
 // Calls waiting for a request on each queue: enough that a burst of Envoy
 // workers never waits for the next RequestCheck to be posted.
 constexpr int kPendingCallsPerQueue = 32;
-
-bool equalsIgnoringCase(std::string_view a, std::string_view b)
-{
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return (x | 0x20) == (y | 0x20);  // header names are ASCII tokens
-    });
-}
 
 void deny503(const auth::AttributeContext::HttpRequest& http, auth::CheckResponse& response)
 {
@@ -53,7 +47,7 @@ HeaderLookup checkRequestHeaders(const auth::AttributeContext::HttpRequest& http
             onValue(it->second);
         }
         for (const auto& header : http.header_map().headers()) {
-            if (equalsIgnoringCase(header.key(), name)) {
+            if (headerNamesEqual(header.key(), name)) {
                 onValue(header.raw_value().empty() ? header.value() : header.raw_value());
             }
         }

@@ -132,6 +132,25 @@ TEST(TraceManagerServer, ReadsRawHeadersWhenEnvoyEncodesThem)
     EXPECT_EQ(snapshotOf(tm), (std::set<TraceId>{id(kId128)}));
 }
 
+// Raw header names match case-insensitively, but only letters fold: with a
+// bitwise `| 0x20` fold "x\rb3-traceid" would have passed for x-b3-traceid.
+TEST(TraceManagerServer, RawHeaderNamesFoldOnlyLetters)
+{
+    TempDir dir;
+    RunningTraceManager tm(testOptions(dir));
+    auth::CheckRequest request;
+    auto* headerMap =
+        request.mutable_attributes()->mutable_request()->mutable_http()->mutable_header_map();
+    auto* lookalike = headerMap->add_headers();
+    lookalike->set_key("x\rb3-traceid");
+    lookalike->set_raw_value(kId64);
+    auto* upper = headerMap->add_headers();
+    upper->set_key("X-B3-TraceId");
+    upper->set_raw_value(kId128);
+    EXPECT_TRUE(allowed(check(tm, request)));
+    EXPECT_EQ(snapshotOf(tm), (std::set<TraceId>{id(kId128)}));
+}
+
 TEST(TraceManagerServer, TheConfiguredHeaderIsTheOneRead)
 {
     TempDir dir;
