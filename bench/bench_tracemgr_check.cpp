@@ -199,13 +199,7 @@ private:
         while (active > 0 && m_queue.Next(&tag, &ok)) {
             Slot& slot = *static_cast<Slot*>(tag);
             const Clock::time_point now = Clock::now();
-            if (!ok || !slot.status.ok() || slot.response.status().code() != 0) {
-                ++m_failures;
-            }
-            m_latenciesNs.push_back(static_cast<std::uint32_t>(std::min<std::int64_t>(
-                std::chrono::duration_cast<std::chrono::nanoseconds>(now - slot.scheduledAt)
-                    .count(),
-                UINT32_MAX)));
+            record(slot, ok, now);
             if (!next(slot, now)) {
                 --active;
             }
@@ -257,7 +251,7 @@ private:
             }
             ++answered;
             Slot& slot = *static_cast<Slot*>(tag);
-            drainOne(slot, ok);
+            record(slot, ok, Clock::now());
             const std::lock_guard guard(mutex);
             free.push_back(&slot);
             freed.notify_one();
@@ -265,14 +259,14 @@ private:
         sender.join();
     }
 
-    void drainOne(Slot& slot, bool ok)
+    // One answered call: its latency, and whether it failed.
+    void record(const Slot& slot, bool ok, Clock::time_point now)
     {
         if (!ok || !slot.status.ok() || slot.response.status().code() != 0) {
             ++m_failures;
         }
         m_latenciesNs.push_back(static_cast<std::uint32_t>(std::min<std::int64_t>(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - slot.scheduledAt)
-                .count(),
+            std::chrono::duration_cast<std::chrono::nanoseconds>(now - slot.scheduledAt).count(),
             UINT32_MAX)));
     }
 
